@@ -1,0 +1,28 @@
+import { Module } from '@nestjs/common';
+import { CommonModule } from '@rollcall/common';
+import { DatabaseModule } from '@rollcall/database';
+import { IdentityModule } from '@rollcall/identity';
+import { IntegrationModule } from '@rollcall/integration';
+import { LicensePoolsModule } from '@rollcall/license-pools';
+import { OperationsModule } from '@rollcall/operations';
+import { SamlModule } from '@rollcall/saml';
+import { ScimGroupsModule } from '@rollcall/scim-groups';
+import { ScimUsersModule } from '@rollcall/scim-users';
+import { TenancyModule } from '@rollcall/tenancy';
+
+/** The composition root: every bounded context, wired together. No logic lives here. */
+@Module({
+  imports: [
+    CommonModule,
+    DatabaseModule,
+    IdentityModule,
+    TenancyModule,
+    LicensePoolsModule,
+    IntegrationModule,
+    ScimUsersModule,
+    ScimGroupsModule,
+    SamlModule,
+    OperationsModule,
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,60 @@
+import { type INestApplication } from '@nestjs/common';
+import { type NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express from 'express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { assignRequestId, bodyParserErrors, ProblemDto, requireJsonBodies } from '@rollcall/common';
+import { ADMIN_API_KEY_SCHEME, OPERATOR_TOKEN_SCHEME } from '@rollcall/tenancy';
+
+export const BODY_LIMIT = '1mb';
+
+/**
+ * Everything about the HTTP application that is not a module: shared by main.ts and the e2e tests so
+ * that tests exercise exactly what production serves.
+ */
+export function configureApp(app: INestApplication): INestApplication {
+  const expressApp = app as NestExpressApplication;
+  expressApp.useLogger(app.get(Logger));
+  expressApp.disable('x-powered-by');
+  expressApp.use(assignRequestId);
+  expressApp.use(helmet());
+  expressApp.use(['/api', '/scim'], requireJsonBodies);
+  expressApp.use(
+    express.json({
+      limit: BODY_LIMIT,
+      type: ['application/json', 'application/scim+json', 'application/*+json'],
+    }),
+    bodyParserErrors,
+  );
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(app, openApiConfig(), {
+    extraModels: [ProblemDto],
+  });
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    customSiteTitle: 'Rollcall API',
+  });
+  return app;
+}
+
+function openApiConfig() {
+  return new DocumentBuilder()
+    .setTitle('Rollcall')
+    .setDescription(
+      'Identity back end for enterprise learning accounts: SCIM 2.0 provisioning, SAML 2.0 SSO and ' +
+        'license pools. Admin endpoints take `Authorization: Bearer <adminApiKey>`; creating ' +
+        'organizations takes the operator token. Errors are `application/problem+json` (RFC 9457).',
+    )
+    .setVersion('1')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'An organization admin API key (rcak_…)' },
+      ADMIN_API_KEY_SCHEME,
+    )
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'The installation’s ROLLCALL_OPERATOR_TOKEN' },
+      OPERATOR_TOKEN_SCHEME,
+    )
+    .build();
+}

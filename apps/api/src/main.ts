@@ -1,0 +1,64 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { APP_CONFIG, type AppConfig, ConfigValidationError } from '@rollcall/common';
+import { DataDirectoryLockedError } from '@rollcall/database';
+import { DemoTenantSeeder } from '@rollcall/tenancy';
+import { AppModule } from './app.module';
+import { configureApp } from './app.setup';
+
+async function bootstrap(): Promise<void> {
+  const app = await NestFactory.create(AppModule, { bodyParser: false, bufferLogs: true });
+  configureApp(app);
+  const config = app.get<AppConfig>(APP_CONFIG);
+  await app.listen(config.port, config.host);
+  printBanner(config, app.get(DemoTenantSeeder));
+}
+
+/** What a person starting the service needs to know, on stdout rather than in the JSON log. */
+function printBanner(config: AppConfig, seeder: DemoTenantSeeder): void {
+  const base = config.publicUrl;
+  const database =
+    config.database.kind === 'postgres'
+      ? 'PostgreSQL (DATABASE_URL)'
+      : `embedded PostgreSQL in ${config.database.dataDir}`;
+  const lines = [
+    '',
+    `Rollcall is ready on ${database}`,
+    `  API            ${base}/api/v1`,
+    `  Swagger UI     ${base}/docs   (OpenAPI JSON: ${base}/docs-json)`,
+    `  SCIM base URL  ${base}/scim/v2`,
+    `  Health         ${base}/health/ready`,
+  ];
+  if (config.operatorToken.generated) {
+    lines.push(
+      `  Operator token ${config.operatorToken.value}`,
+      '                 (generated for this run; set ROLLCALL_OPERATOR_TOKEN to keep one)',
+    );
+  }
+  const demo = seeder.created;
+  if (demo) {
+    lines.push(
+      `  Demo organization "${demo.organization.slug}" (${demo.organization.id})`,
+      `  Demo admin API key ${demo.adminApiKey.key}`,
+      '                 (shown once: only its hash is stored)',
+      `  Try it: curl -H "Authorization: Bearer ${demo.adminApiKey.key}" ${base}/api/v1/organization`,
+    );
+  } else if (config.seedDemo) {
+    lines.push(
+      '  Admin API keys are shown only when created. For a new one, as the operator:',
+      `    curl -X POST ${base}/api/v1/organizations/<organizationId>/admin-api-keys \\`,
+      '      -H "Authorization: Bearer <operator token>" -H "Content-Type: application/json" \\',
+      `      -d '{"name":"my key"}'   (list organizations: GET ${base}/api/v1/organizations)`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+}
+
+bootstrap().catch((error: unknown) => {
+  if (error instanceof ConfigValidationError || error instanceof DataDirectoryLockedError) {
+    process.stderr.write(`Rollcall cannot start. ${error.message}\n`);
+  } else {
+    process.stderr.write(`Rollcall failed to start: ${(error as Error)?.stack ?? String(error)}\n`);
+  }
+  process.exit(1);
+});

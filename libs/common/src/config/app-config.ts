@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+
+export type RuntimeEnvironment = 'development' | 'production' | 'test';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** Where the system of record lives: a PostgreSQL server, or PGlite embedded in this process. */
+export type DatabaseConfig =
+  | { kind: 'postgres'; url: string; poolSize: number }
+  | {
+      kind: 'embedded';
+      /** A folder on disk, or `memory://` for a throw-away database. */
+      dataDir: string;
+      /** A tarball made by PGlite's dumpDataDir to start from (tests reuse one migrated snapshot). */
+      snapshotFile?: string;
+    };
+
+export interface AppConfig {
+  env: RuntimeEnvironment;
+  host: string;
+  port: number;
+  /** Base of every absolute URL we hand out (SCIM baseUrl, meta.location, SAML metadata). No trailing slash. */
+  publicUrl: string;
+  database: DatabaseConfig;
+  operatorToken: { value: string; generated: boolean };
+  logLevel: LogLevel;
+  /** Create the `demo` organization when the database holds none. */
+  seedDemo: boolean;
+}
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+const LOG_LEVELS: readonly LogLevel[] = [
+  'fatal',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'trace',
+  'silent',
+];
+const ENVIRONMENTS: readonly RuntimeEnvironment[] = ['development', 'production', 'test'];
+
+type Env = Record<string, string | undefined>;
+
+class Reader {
+  readonly problems: string[] = [];
+  constructor(private readonly env: Env) {}
+
+  raw(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value.trim() === '' ? undefined : value.trim();
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${value}")`);
+    return fallback;
+  }
+
+  integer(name: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(name);
+    if (value === undefined) return fallback;
+    const parsed = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (Number.isInteger(parsed) && parsed >= min && parsed <= max) return parsed;
+    this.problems.push(`${name} must be a whole number from ${min} to ${max} (got "${value}")`);
+    return fallback;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.raw(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+    if (['0', 'false', 'no', 'off'].includes(value)) return false;
+    this.problems.push(`${name} must be true or false (got "${value}")`);
+    return fallback;
+  }
+
+  url(name: string, protocols: readonly string[]): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    try {
+      const parsed = new URL(value);
+      if (protocols.includes(parsed.protocol)) return value;
+    } catch {
+      // reported below
+    }
+    this.problems.push(`${name} must be a ${protocols.map((p) => `${p}//`).join(' or ')} URL`);
+    return undefined;
+  }
+}
+
+/**
+ * Reads and validates every setting at once, so a bad deployment fails at boot with one message that
+ * names each bad variable. Nothing else in the code base reads process.env.
+ */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const read = new Reader(env);
+  const runtime = read.oneOf('NODE_ENV', ENVIRONMENTS, 'development');
+  const port = read.integer('PORT', 3000, 0, 65535);
+  const host = read.raw('HOST') ?? '0.0.0.0';
+  const publicUrl = (
+    read.url('ROLLCALL_PUBLIC_URL', ['http:', 'https:']) ?? `http://localhost:${port}`
+  ).replace(/\/+$/, '');
+
+  const databaseUrl = read.url('DATABASE_URL', ['postgres:', 'postgresql:']);
+  const poolSize = read.integer('DATABASE_POOL_SIZE', 10, 1, 1000);
+  const database: DatabaseConfig = databaseUrl
+    ? { kind: 'postgres', url: databaseUrl, poolSize }
+    : { kind: 'embedded', dataDir: resolve(read.raw('ROLLCALL_DATA_DIR') ?? './.rollcall-data') };
+
+  let operatorToken: AppConfig['operatorToken'];
+  const token = read.raw('ROLLCALL_OPERATOR_TOKEN');
+  if (token !== undefined) {
+    if (token.length < 32) {
+      read.problems.push('ROLLCALL_OPERATOR_TOKEN must be at least 32 characters long');
+    }
+    operatorToken = { value: token, generated: false };
+  } else {
+    if (runtime === 'production') {
+      read.problems.push('ROLLCALL_OPERATOR_TOKEN is required when NODE_ENV=production');
+    }
+    operatorToken = { value: `rcop_${randomBytes(32).toString('base64url')}`, generated: true };
+  }
+
+  const logLevel = read.oneOf('LOG_LEVEL', LOG_LEVELS, runtime === 'test' ? 'silent' : 'info');
+  const seedDemo = read.boolean('ROLLCALL_SEED_DEMO', runtime !== 'production');
+
+  if (read.problems.length > 0) throw new ConfigValidationError(read.problems);
+  return { env: runtime, host, port, publicUrl, database, operatorToken, logLevel, seedDemo };
+}

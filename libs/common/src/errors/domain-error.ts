@@ -1,0 +1,47 @@
+/**
+ * Every failure a caller can cause has a code. Services throw DomainError and never HTTP exceptions;
+ * the one global filter (ErrorFilter) maps each code to an HTTP status, a problem+json body on the
+ * admin API and the SCIM error envelope (with scimType) under /scim/v2.
+ */
+export type ErrorCode =
+  // request shape
+  | 'malformed_request'
+  | 'validation_failed'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  // who is calling
+  | 'unauthorized'
+  | 'forbidden'
+  | 'plan_required'
+  // resources
+  | 'not_found'
+  | 'route_not_found'
+  | 'method_not_allowed'
+  | 'conflict'
+  | 'slug_taken'
+  | 'last_admin_key'
+  // infrastructure
+  | 'too_many_requests'
+  | 'service_unavailable'
+  | 'internal';
+
+export interface FieldError {
+  /** Dotted path of the offending field in the request (`totalLicenses`, `members[2].value`). */
+  field: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail: string,
+    readonly fieldErrors: FieldError[] = [],
+  ) {
+    super(detail);
+    this.name = 'DomainError';
+  }
+
+  static notFound(what: string): DomainError {
+    return new DomainError('not_found', `${what} was not found`);
+  }
+}

@@ -1,0 +1,87 @@
+import type { ErrorCode } from './domain-error';
+
+/** RFC 7644 §3.12 scimType values. */
+export type ScimType =
+  | 'invalidFilter'
+  | 'tooMany'
+  | 'uniqueness'
+  | 'mutability'
+  | 'invalidSyntax'
+  | 'invalidPath'
+  | 'noTarget'
+  | 'invalidValue'
+  | 'invalidVers'
+  | 'sensitive';
+
+export interface ErrorDescription {
+  status: number;
+  title: string;
+  /** Used only when the error is answered in the SCIM envelope. */
+  scimType?: ScimType;
+}
+
+/** The one place an error code becomes an HTTP status. Exhaustive: a new code will not compile unmapped. */
+export function describeError(code: ErrorCode): ErrorDescription {
+  switch (code) {
+    case 'malformed_request':
+      return { status: 400, title: 'Malformed request', scimType: 'invalidSyntax' };
+    case 'validation_failed':
+      return { status: 400, title: 'Invalid request', scimType: 'invalidValue' };
+    case 'payload_too_large':
+      return { status: 413, title: 'Request body too large' };
+    case 'unsupported_media_type':
+      return { status: 415, title: 'Unsupported media type' };
+    case 'unauthorized':
+      return { status: 401, title: 'Unauthorized' };
+    case 'forbidden':
+      return { status: 403, title: 'Forbidden' };
+    case 'plan_required':
+      return { status: 403, title: 'Not available on this plan' };
+    case 'not_found':
+      return { status: 404, title: 'Not found' };
+    case 'route_not_found':
+      return { status: 404, title: 'No such endpoint' };
+    case 'method_not_allowed':
+      return { status: 405, title: 'Method not allowed' };
+    case 'conflict':
+      return { status: 409, title: 'Conflict', scimType: 'uniqueness' };
+    case 'slug_taken':
+      return { status: 409, title: 'Slug already in use' };
+    case 'last_admin_key':
+      return { status: 409, title: 'Last admin API key' };
+    case 'too_many_requests':
+      return { status: 429, title: 'Too many requests' };
+    case 'service_unavailable':
+      return { status: 503, title: 'Service unavailable' };
+    case 'internal':
+      return { status: 500, title: 'Internal server error' };
+  }
+}
+
+/** Codes for statuses that reach the filter as framework exceptions rather than DomainErrors. */
+export function codeForStatus(status: number): ErrorCode {
+  switch (status) {
+    case 400:
+      return 'malformed_request';
+    case 401:
+      return 'unauthorized';
+    case 403:
+      return 'forbidden';
+    case 404:
+      return 'route_not_found';
+    case 405:
+      return 'method_not_allowed';
+    case 409:
+      return 'conflict';
+    case 413:
+      return 'payload_too_large';
+    case 415:
+      return 'unsupported_media_type';
+    case 429:
+      return 'too_many_requests';
+    case 503:
+      return 'service_unavailable';
+    default:
+      return status >= 500 ? 'internal' : 'malformed_request';
+  }
+}

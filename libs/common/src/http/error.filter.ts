@@ -1,0 +1,80 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
+import type { Response } from 'express';
+import { normalizeError, type NormalizedError } from '../errors/error-response';
+import { isScimPath, type RollcallRequest } from './request-context';
+
+export const PROBLEM_JSON = 'application/problem+json';
+export const SCIM_JSON = 'application/scim+json';
+export const SCIM_ERROR_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+/**
+ * The one place where thrown values become responses: RFC 9457 problem+json on the admin API, the
+ * RFC 7644 §3.12 envelope under /scim/v2. Never a stack trace; unexpected errors are logged with the
+ * request id that the response carries.
+ */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ErrorFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<RollcallRequest>();
+    const response = http.getResponse<Response>();
+    const path = request.path ?? request.url ?? '';
+    const error = normalizeError(exception, request.method, path);
+    const requestId = typeof request.id === 'string' ? request.id : undefined;
+
+    if (error.unexpected) {
+      this.logger.error({ err: exception, requestId, code: error.code }, 'request failed');
+    }
+    if (response.headersSent) {
+      response.end();
+      return;
+    }
+    if (error.status === 401 && !response.getHeader('WWW-Authenticate')) {
+      response.setHeader(
+        'WWW-Authenticate',
+        isScimPath(path) ? 'Bearer realm="rollcall-scim"' : 'Bearer realm="rollcall"',
+      );
+    }
+    if (error.status === 503 || error.status === 429) {
+      if (!response.getHeader('Retry-After')) response.setHeader('Retry-After', '5');
+    }
+    if (isScimPath(path)) {
+      response
+        .status(error.status)
+        .type(SCIM_JSON)
+        .send(JSON.stringify(scimBody(error)));
+    } else {
+      response
+        .status(error.status)
+        .type(PROBLEM_JSON)
+        .send(JSON.stringify(problemBody(error, requestId)));
+    }
+  }
+}
+
+export function problemBody(error: NormalizedError, requestId?: string): Record<string, unknown> {
+  return {
+    type: `urn:rollcall:error:${error.code}`,
+    title: error.title,
+    status: error.status,
+    detail: error.detail,
+    code: error.code,
+    ...(error.fieldErrors.length > 0 ? { errors: error.fieldErrors } : {}),
+    ...(requestId ? { requestId } : {}),
+  };
+}
+
+export function scimBody(error: NormalizedError): Record<string, unknown> {
+  const detail =
+    error.fieldErrors.length > 0
+      ? `${error.detail} ${error.fieldErrors.map((f) => `${f.field}: ${f.message}`).join('; ')}`
+      : error.detail;
+  return {
+    schemas: [SCIM_ERROR_SCHEMA],
+    status: String(error.status),
+    ...(error.scimType ? { scimType: error.scimType } : {}),
+    detail,
+  };
+}

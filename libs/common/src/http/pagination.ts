@@ -1,0 +1,70 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { DomainError } from '../errors/domain-error';
+
+export const MAX_PAGE_SIZE = 200;
+
+/** `?limit=&cursor=`: keyset paging, stable under inserts, that costs the same on page 1 and page 1000. */
+export class PageQueryDto {
+  @ApiPropertyOptional({
+    description: `Items per page (1-${MAX_PAGE_SIZE})`,
+    example: 50,
+    default: 50,
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit?: number;
+
+  @ApiPropertyOptional({
+    description: 'The `nextCursor` of the previous page',
+    example: 'MjAyNi0xMS0yM1QwMzowMDowMC4wMDBafDNmYzQ5YjJlLTBkNTQtNGQ2Ny1iZDA5LTlkYTkxZjE0YmJlMQ',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor must be a cursor returned by this API' })
+  cursor?: string;
+}
+
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
+/** Position of a row in (created_at, id) order. */
+export interface Cursor {
+  createdAt: Date;
+  id: string;
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(`${cursor.createdAt.toISOString()}|${cursor.id}`, 'utf8').toString(
+    'base64url',
+  );
+}
+
+export function decodeCursor(value: string | undefined): Cursor | undefined {
+  if (value === undefined) return undefined;
+  const [createdAt, id] = Buffer.from(value, 'base64url').toString('utf8').split('|');
+  const date = new Date(createdAt ?? '');
+  if (
+    Number.isNaN(date.getTime()) ||
+    !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id ?? '')
+  ) {
+    throw new DomainError('validation_failed', 'cursor is not a cursor returned by this API.', [
+      { field: 'cursor', message: 'cursor must be a cursor returned by this API' },
+    ]);
+  }
+  return { createdAt: date, id };
+}
+
+/** Turns `limit + 1` fetched rows into a page and the cursor of the row after it. */
+export function toPage<T extends Cursor, R>(rows: T[], limit: number, map: (row: T) => R): Page<R> {
+  const more = rows.length > limit;
+  const items = more ? rows.slice(0, limit) : rows;
+  const last = items[items.length - 1];
+  return { data: items.map(map), nextCursor: more && last ? encodeCursor(last) : null };
+}

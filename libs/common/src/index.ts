@@ -1,0 +1,14 @@
+export * from './config/app-config';
+export { APP_CONFIG, ConfigModule } from './config/config.module';
+export { DomainError, type ErrorCode, type FieldError } from './errors/domain-error';
+export { describeError, type ScimType } from './errors/error-catalog';
+export { ErrorFilter, PROBLEM_JSON, SCIM_JSON } from './http/error.filter';
+export { createValidationPipe } from './http/validation';
+export * from './http/request-context';
+export { LoggingModule, REDACTED_PATHS } from './logging/logging.module';
+export * from './security/secrets';
+export { CommonModule } from './common.module';
+export * from './http/pagination';
+export { UuidParamPipe } from './http/uuid-param.pipe';
+export { ApiProblems, ProblemDto, FieldErrorDto } from './http/problem.dto';
+export { assignRequestId, bodyParserErrors, requireJsonBodies } from './http/json-body.middleware';

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { LicensePoolsRepository } from './license-pools/license-pools.repository';
+import { OrganizationsRepository } from './organizations/organizations.repository';
+import { OrganizationsService } from './organizations/organizations.service';
+
+/**
+ * The shared domain: organizations, license pools and (as the SCIM, pool and SAML issues land) users,
+ * their lifecycle and the one pool-assignment policy. Other modules use its services, never its tables.
+ */
+@Module({
+  providers: [OrganizationsRepository, LicensePoolsRepository, OrganizationsService],
+  exports: [OrganizationsService],
+})
+export class IdentityModule {}

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { type DataSource, type EntityManager } from 'typeorm';
+import type { Cursor } from '@rollcall/common';
+import { OrganizationEntity, type Plan } from './organization.entity';
+
+export interface NewOrganization {
+  name: string;
+  slug: string;
+  plan: Plan;
+  totalLicenses: number;
+  proForAllUsers: boolean;
+}
+
+@Injectable()
+export class OrganizationsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  private repo(manager: EntityManager = this.dataSource.manager) {
+    return manager.getRepository(OrganizationEntity);
+  }
+
+  insert(input: NewOrganization, manager: EntityManager): Promise<OrganizationEntity> {
+    const repo = this.repo(manager);
+    return repo.save(repo.create(input));
+  }
+
+  findById(id: string, manager?: EntityManager): Promise<OrganizationEntity | null> {
+    return this.repo(manager).findOneBy({ id });
+  }
+
+  findBySlug(slug: string, manager?: EntityManager): Promise<OrganizationEntity | null> {
+    return this.repo(manager).findOneBy({ slug });
+  }
+
+  /** Organizations in creation order after `after`, at most `limit`. */
+  listAfter(after: Cursor | undefined, limit: number): Promise<OrganizationEntity[]> {
+    const query = this.repo()
+      .createQueryBuilder('o')
+      .orderBy('o.created_at', 'ASC')
+      .addOrderBy('o.id', 'ASC')
+      .limit(limit);
+    if (after) {
+      query.where('(o.created_at, o.id) > (:createdAt, :id)', after);
+    }
+    return query.getMany();
+  }
+
+  async exists(): Promise<boolean> {
+    return (
+      (await this.repo().createQueryBuilder('o').select('1').limit(1).getRawOne()) !== undefined
+    );
+  }
+}

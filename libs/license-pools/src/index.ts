@@ -1,0 +1,1 @@
+export { LicensePoolsModule } from './license-pools.module';

@@ -1,0 +1,1 @@
+export { ScimGroupsModule } from './scim-groups.module';

@@ -1,0 +1,1 @@
+export { ScimUsersModule } from './scim-users.module';

@@ -1,0 +1,49 @@
+import { randomBytes } from 'node:crypto';
+import type { TestApp } from './test-app';
+import { OPERATOR_TOKEN } from './test-app';
+
+export interface Tenant {
+  id: string;
+  slug: string;
+  adminApiKey: string;
+  /** `Authorization` header value for the tenant's admin key. */
+  auth: string;
+}
+
+export function uniqueSlug(prefix = 'org'): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+export function operatorAuth(): string {
+  return `Bearer ${OPERATOR_TOKEN}`;
+}
+
+/** A fresh organization created through the operator API, with its admin key. */
+export async function aTenant(
+  app: TestApp,
+  overrides: Partial<{
+    name: string;
+    slug: string;
+    plan: 'team' | 'enterprise';
+    totalLicenses: number;
+  }> = {},
+): Promise<Tenant> {
+  const slug = overrides.slug ?? uniqueSlug();
+  const response = await app
+    .http()
+    .post('/api/v1/organizations')
+    .set('Authorization', operatorAuth())
+    .send({ name: `Org ${slug}`, slug, plan: 'enterprise', totalLicenses: 10, ...overrides });
+  if (response.status !== 201) {
+    throw new Error(
+      `creating a tenant failed: ${response.status} ${JSON.stringify(response.body)}`,
+    );
+  }
+  const body = response.body as { id: string; slug: string; adminApiKey: string };
+  return {
+    id: body.id,
+    slug: body.slug,
+    adminApiKey: body.adminApiKey,
+    auth: `Bearer ${body.adminApiKey}`,
+  };
+}

@@ -1,0 +1,62 @@
+import 'reflect-metadata';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import type { DataSource } from 'typeorm';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { APP_CONFIG, type AppConfig } from '@rollcall/common';
+import { AppModule } from '../../apps/api/src/app.module';
+import { configureApp } from '../../apps/api/src/app.setup';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+export const OPERATOR_TOKEN = 'rcop_test-operator-token-with-enough-length-0123456789';
+
+export interface TestApp {
+  app: INestApplication;
+  config: AppConfig;
+  /** Direct SQL access to the app's database, for asserting what was stored. */
+  dataSource: DataSource;
+  http(): ReturnType<typeof request>;
+  close(): Promise<void>;
+}
+
+export function testConfig(
+  database: TestDatabase['config'],
+  overrides: Partial<AppConfig> = {},
+): AppConfig {
+  return {
+    env: 'test',
+    host: '127.0.0.1',
+    port: 0,
+    publicUrl: 'http://rollcall.test',
+    database,
+    operatorToken: { value: OPERATOR_TOKEN, generated: false },
+    logLevel: 'silent',
+    seedDemo: false,
+    ...overrides,
+  };
+}
+
+/** Boots the whole application, exactly as main.ts does, on a database of this test file's own. */
+export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const config = testConfig(database.config, overrides);
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(APP_CONFIG)
+    .useValue(config)
+    .compile();
+  const app = moduleRef.createNestApplication({ bodyParser: false, bufferLogs: true });
+  configureApp(app);
+  await app.init();
+  const server = app.getHttpServer() as Parameters<typeof request>[0];
+  return {
+    app,
+    config,
+    dataSource: app.get<DataSource>(getDataSourceToken()),
+    http: () => request(server),
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+}
