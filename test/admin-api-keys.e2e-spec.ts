@@ -78,7 +78,7 @@ describe('admin API keys', () => {
     );
     const responses = await Promise.all([
       revoke(pair.auth, second.body.id),
-      revoke(`Bearer ${second.body.key}`, first!.id),
+      revoke(`Bearer ${second.body.key}`, first.id),
     ]);
     const statuses = responses.map((r) => r.status).sort();
     // One wins; the other finds itself last (409) or already revoked (401).

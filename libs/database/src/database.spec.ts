@@ -21,7 +21,7 @@ describe('the database', () => {
        VALUES ('T', 'o-' || substr(md5(random()::text), 1, 10), 'enterprise', $1) RETURNING id`,
       [totalLicenses],
     );
-    return row!.id;
+    return row.id;
   }
 
   it('matches the entities exactly after migrating (no drift)', async () => {
@@ -36,10 +36,10 @@ describe('the database', () => {
       [organizationId],
     );
     await expect(
-      dataSource.query('UPDATE license_pools SET used = used + 1 WHERE id = $1', [pool!.id]),
+      dataSource.query('UPDATE license_pools SET used = used + 1 WHERE id = $1', [pool.id]),
     ).rejects.toThrow(/license_pools_used_check/);
     await expect(
-      dataSource.query('UPDATE license_pools SET capacity = 1 WHERE id = $1', [pool!.id]),
+      dataSource.query('UPDATE license_pools SET capacity = 1 WHERE id = $1', [pool.id]),
     ).rejects.toThrow(/license_pools_used_check/);
   });
 
