@@ -5,7 +5,7 @@ export { describeError, type ScimType } from './errors/error-catalog';
 export { ErrorFilter, PROBLEM_JSON, SCIM_JSON } from './http/error.filter';
 export { createValidationPipe } from './http/validation';
 export * from './http/request-context';
-export { LoggingModule, REDACTED_PATHS } from './logging/logging.module';
+export { LoggingModule, REDACTED_PATHS, httpLoggerOptions } from './logging/logging.module';
 export * from './security/secrets';
 export { CommonModule } from './common.module';
 export * from './http/pagination';

@@ -1,3 +1,4 @@
 // The tables this context owns, for the schema registry in @rollcall/database only.
 export { OrganizationEntity } from './organizations/organization.entity';
 export { LicensePoolEntity } from './license-pools/license-pool.entity';
+export { OrganizationReference } from './organizations/organization-reference';

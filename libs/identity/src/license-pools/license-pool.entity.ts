@@ -4,13 +4,12 @@ import {
   CreateDateColumn,
   Entity,
   Index,
-  JoinColumn,
-  ManyToOne,
   PrimaryGeneratedColumn,
   type Relation,
   UpdateDateColumn,
 } from 'typeorm';
-import { OrganizationEntity } from '../organizations/organization.entity';
+import type { OrganizationEntity } from '../organizations/organization.entity';
+import { OrganizationReference } from '../organizations/organization-reference';
 
 export const DEFAULT_POOL_NAME = 'Default license pool';
 
@@ -35,11 +34,7 @@ export class LicensePoolEntity {
   @Column({ name: 'organization_id', type: 'uuid' })
   organizationId!: string;
 
-  @ManyToOne(() => OrganizationEntity, { onDelete: 'RESTRICT', nullable: false })
-  @JoinColumn({
-    name: 'organization_id',
-    foreignKeyConstraintName: 'license_pools_organization_id_fkey',
-  })
+  @OrganizationReference('license_pools')
   organization?: Relation<OrganizationEntity>;
 
   @Column({ type: 'varchar', length: 100 })

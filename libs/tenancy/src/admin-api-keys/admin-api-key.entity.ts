@@ -3,12 +3,10 @@ import {
   CreateDateColumn,
   Entity,
   Index,
-  JoinColumn,
-  ManyToOne,
   PrimaryGeneratedColumn,
   type Relation,
 } from 'typeorm';
-import { OrganizationEntity } from '@rollcall/identity/entities';
+import { type OrganizationEntity, OrganizationReference } from '@rollcall/identity/entities';
 
 /**
  * An organization's admin API key. The key is `rcak_<keyId>_<secret>`: `keyId` finds the row, and
@@ -23,11 +21,7 @@ export class AdminApiKeyEntity {
   @Column({ name: 'organization_id', type: 'uuid' })
   organizationId!: string;
 
-  @ManyToOne(() => OrganizationEntity, { onDelete: 'RESTRICT', nullable: false })
-  @JoinColumn({
-    name: 'organization_id',
-    foreignKeyConstraintName: 'admin_api_keys_organization_id_fkey',
-  })
+  @OrganizationReference('admin_api_keys')
   organization?: Relation<OrganizationEntity>;
 
   @Column({ type: 'varchar', length: 100 })
