@@ -20,6 +20,17 @@ export type ErrorCode =
   | 'conflict'
   | 'slug_taken'
   | 'last_admin_key'
+  | 'precondition_failed'
+  // SCIM (RFC 7644 §3.12 scimType in parentheses)
+  | 'invalid_filter' // invalidFilter
+  | 'invalid_path' // invalidPath
+  | 'invalid_value' // invalidValue
+  | 'invalid_syntax' // invalidSyntax
+  | 'no_target' // noTarget
+  | 'mutability' // mutability
+  | 'uniqueness' // uniqueness
+  | 'too_many' // tooMany
+  | 'invalid_version' // invalidVers
   // infrastructure
   | 'too_many_requests'
   | 'service_unavailable'

@@ -49,6 +49,26 @@ export function describeError(code: ErrorCode): ErrorDescription {
       return { status: 409, title: 'Slug already in use' };
     case 'last_admin_key':
       return { status: 409, title: 'Last admin API key' };
+    case 'precondition_failed':
+      return { status: 412, title: 'Precondition failed' };
+    case 'invalid_filter':
+      return { status: 400, title: 'Invalid filter', scimType: 'invalidFilter' };
+    case 'invalid_path':
+      return { status: 400, title: 'Invalid path', scimType: 'invalidPath' };
+    case 'invalid_value':
+      return { status: 400, title: 'Invalid value', scimType: 'invalidValue' };
+    case 'invalid_syntax':
+      return { status: 400, title: 'Invalid syntax', scimType: 'invalidSyntax' };
+    case 'no_target':
+      return { status: 400, title: 'No target', scimType: 'noTarget' };
+    case 'mutability':
+      return { status: 400, title: 'Attribute is not writable', scimType: 'mutability' };
+    case 'uniqueness':
+      return { status: 409, title: 'Already exists', scimType: 'uniqueness' };
+    case 'too_many':
+      return { status: 400, title: 'Too many results', scimType: 'tooMany' };
+    case 'invalid_version':
+      return { status: 400, title: 'Invalid version', scimType: 'invalidVers' };
     case 'too_many_requests':
       return { status: 429, title: 'Too many requests' };
     case 'service_unavailable':
@@ -73,6 +93,8 @@ export function codeForStatus(status: number): ErrorCode {
       return 'method_not_allowed';
     case 409:
       return 'conflict';
+    case 412:
+      return 'precondition_failed';
     case 413:
       return 'payload_too_large';
     case 415:
