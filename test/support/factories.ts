@@ -47,3 +47,36 @@ export async function aTenant(
     auth: `Bearer ${body.adminApiKey}`,
   };
 }
+
+export interface ScimTenant extends Tenant {
+  /** `Authorization` header value for the tenant's SCIM credentials. */
+  scimAuth: string;
+  baseUrl: string;
+}
+
+/** An enterprise organization with SCIM enabled (bearer by default). */
+export async function aScimTenant(
+  app: TestApp,
+  authMethod: 'bearer' | 'basic' = 'bearer',
+): Promise<ScimTenant> {
+  const tenant = await aTenant(app, { plan: 'enterprise' });
+  const response = await app
+    .http()
+    .post('/api/v1/scim/integration')
+    .set('Authorization', tenant.auth)
+    .send({ idp: 'okta', authMethod });
+  if (response.status !== 201) {
+    throw new Error(`enabling SCIM failed: ${response.status} ${JSON.stringify(response.body)}`);
+  }
+  const body = response.body as {
+    token?: string;
+    username?: string;
+    password?: string;
+    baseUrl: string;
+  };
+  const scimAuth =
+    authMethod === 'bearer'
+      ? `Bearer ${body.token}`
+      : `Basic ${Buffer.from(`${body.username}:${body.password}`).toString('base64')}`;
+  return { ...tenant, scimAuth, baseUrl: body.baseUrl };
+}

@@ -6,6 +6,7 @@ import { IntegrationModule } from '@rollcall/integration';
 import { LicensePoolsModule } from '@rollcall/license-pools';
 import { OperationsModule } from '@rollcall/operations';
 import { SamlModule } from '@rollcall/saml';
+import { ScimModule } from '@rollcall/scim';
 import { ScimGroupsModule } from '@rollcall/scim-groups';
 import { ScimUsersModule } from '@rollcall/scim-users';
 import { TenancyModule } from '@rollcall/tenancy';
@@ -19,6 +20,7 @@ import { TenancyModule } from '@rollcall/tenancy';
     TenancyModule,
     LicensePoolsModule,
     IntegrationModule,
+    ScimModule,
     ScimUsersModule,
     ScimGroupsModule,
     SamlModule,

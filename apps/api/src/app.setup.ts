@@ -5,6 +5,7 @@ import express from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { assignRequestId, bodyParserErrors, ProblemDto, requireJsonBodies } from '@rollcall/common';
+import { SCIM_BASIC_SCHEME, SCIM_BEARER_SCHEME } from '@rollcall/integration';
 import { ADMIN_API_KEY_SCHEME, OPERATOR_TOKEN_SCHEME } from '@rollcall/tenancy';
 
 export const BODY_LIMIT = '1mb';
@@ -55,6 +56,22 @@ function openApiConfig() {
     .addBearerAuth(
       { type: 'http', scheme: 'bearer', description: 'The installation’s ROLLCALL_OPERATOR_TOKEN' },
       OPERATOR_TOKEN_SCHEME,
+    )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        description: 'The organization’s SCIM bearer token (rcscim_…)',
+      },
+      SCIM_BEARER_SCHEME,
+    )
+    .addBasicAuth(
+      {
+        type: 'http',
+        scheme: 'basic',
+        description: 'The organization’s SCIM username and password',
+      },
+      SCIM_BASIC_SCHEME,
     )
     .build();
 }

@@ -1,8 +1,22 @@
-import { LicensePoolEntity, OrganizationEntity } from '@rollcall/identity/entities';
+import {
+  LicensePoolEntity,
+  OrganizationEntity,
+  OutboxMessageEntity,
+  UserEntity,
+} from '@rollcall/identity/entities';
+import { ScimIntegrationEntity, ScimRequestLogEntity } from '@rollcall/integration/entities';
 import { AdminApiKeyEntity } from '@rollcall/tenancy/entities';
 import { MIGRATIONS } from './migrations';
 
 /** Every table the application maps. Migrations must produce exactly these (see `migration:check`). */
-export const ENTITIES = [OrganizationEntity, LicensePoolEntity, AdminApiKeyEntity];
+export const ENTITIES = [
+  OrganizationEntity,
+  LicensePoolEntity,
+  AdminApiKeyEntity,
+  UserEntity,
+  OutboxMessageEntity,
+  ScimIntegrationEntity,
+  ScimRequestLogEntity,
+];
 
 export { MIGRATIONS };

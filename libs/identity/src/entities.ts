@@ -2,3 +2,5 @@
 export { OrganizationEntity } from './organizations/organization.entity';
 export { LicensePoolEntity } from './license-pools/license-pool.entity';
 export { OrganizationReference } from './organizations/organization-reference';
+export { UserEntity } from './users/user.entity';
+export { OutboxMessageEntity } from './outbox/outbox-message.entity';

@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
 import { LicensePoolsRepository } from './license-pools/license-pools.repository';
+import { SeatLedger } from './license-pools/seat-ledger';
+import { OutboxRepository } from './outbox/outbox.repository';
+import { UserLifecycleService } from './users/user-lifecycle.service';
+import { UsersRepository } from './users/users.repository';
 import { OrganizationsRepository } from './organizations/organizations.repository';
 import { OrganizationsService } from './organizations/organizations.service';
 
@@ -8,7 +12,15 @@ import { OrganizationsService } from './organizations/organizations.service';
  * their lifecycle and the one pool-assignment policy. Other modules use its services, never its tables.
  */
 @Module({
-  providers: [OrganizationsRepository, LicensePoolsRepository, OrganizationsService],
-  exports: [OrganizationsService],
+  providers: [
+    OrganizationsRepository,
+    LicensePoolsRepository,
+    OrganizationsService,
+    SeatLedger,
+    OutboxRepository,
+    UsersRepository,
+    UserLifecycleService,
+  ],
+  exports: [OrganizationsService, UserLifecycleService],
 })
 export class IdentityModule {}

@@ -1,1 +1,14 @@
 export { IntegrationModule } from './integration.module';
+export {
+  ScimIntegrationService,
+  type ScimPrincipal,
+  type ScimCredentials,
+  type ScimIntegrationStatus,
+} from './settings/scim-integration.service';
+export {
+  ScimAuth,
+  ScimOrganizationId,
+  SCIM_BASIC_SCHEME,
+  SCIM_BEARER_SCHEME,
+} from './settings/scim-auth';
+export { ProvisioningLogService } from './logs/provisioning-log.service';

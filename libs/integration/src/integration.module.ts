@@ -1,7 +1,26 @@
-import { Module } from '@nestjs/common';
+import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
+import { IdentityModule } from '@rollcall/identity';
+import { TenancyModule } from '@rollcall/tenancy';
+import { ProvisioningLogController } from './logs/provisioning-log.controller';
+import { ProvisioningLogMiddleware } from './logs/provisioning-log.middleware';
+import { ProvisioningLogService } from './logs/provisioning-log.service';
+import { ScimAuthGuard, ScimBearerStrategy } from './settings/scim-auth';
+import { ScimIntegrationController } from './settings/scim-integration.controller';
+import { ScimIntegrationService } from './settings/scim-integration.service';
 
 /**
- * SCIM integration settings: credentials, rotation, status, provisioning log. Empty until the "SCIM 2.0 Users" issue lands.
+ * SCIM integration settings (SPEC §6): enabling, rotating and disabling the credentials, SCIM
+ * authentication, and the provisioning log of every SCIM request.
  */
-@Module({})
-export class IntegrationModule {}
+@Module({
+  imports: [PassportModule, IdentityModule, TenancyModule],
+  controllers: [ScimIntegrationController, ProvisioningLogController],
+  providers: [ScimIntegrationService, ScimBearerStrategy, ScimAuthGuard, ProvisioningLogService],
+  exports: [ScimIntegrationService, ScimAuthGuard, ProvisioningLogService],
+})
+export class IntegrationModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(ProvisioningLogMiddleware).forRoutes('scim/v2/*path');
+  }
+}

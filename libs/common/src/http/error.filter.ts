@@ -1,7 +1,12 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { normalizeError, type NormalizedError } from '../errors/error-response';
-import { isScimPath, type RollcallRequest } from './request-context';
+import {
+  ERROR_OUTCOME,
+  type ErrorOutcome,
+  isScimPath,
+  type RollcallRequest,
+} from './request-context';
 
 export const PROBLEM_JSON = 'application/problem+json';
 export const SCIM_JSON = 'application/scim+json';
@@ -27,6 +32,12 @@ export class ErrorFilter implements ExceptionFilter {
     if (error.unexpected) {
       this.logger.error({ err: exception, requestId, code: error.code }, 'request failed');
     }
+    const outcome: ErrorOutcome = {
+      code: error.code,
+      detail: error.detail,
+      ...(error.scimType ? { scimType: error.scimType } : {}),
+    };
+    response.locals[ERROR_OUTCOME] = outcome;
     if (response.headersSent) {
       response.end();
       return;
@@ -34,7 +45,9 @@ export class ErrorFilter implements ExceptionFilter {
     if (error.status === 401 && !response.getHeader('WWW-Authenticate')) {
       response.setHeader(
         'WWW-Authenticate',
-        isScimPath(path) ? 'Bearer realm="rollcall-scim"' : 'Bearer realm="rollcall"',
+        isScimPath(path)
+          ? ['Bearer realm="rollcall-scim"', 'Basic realm="rollcall-scim", charset="UTF-8"']
+          : 'Bearer realm="rollcall"',
       );
     }
     if (error.status === 503 || error.status === 429) {

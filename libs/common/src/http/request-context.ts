@@ -2,7 +2,9 @@ import type { Request } from 'express';
 
 /** Who is calling, attached to the request by the authentication guards. */
 export type Principal =
-  { kind: 'operator' } | { kind: 'admin'; organizationId: string; apiKeyId: string };
+  | { kind: 'operator' }
+  | { kind: 'admin'; organizationId: string; apiKeyId: string }
+  | { kind: 'scim'; organizationId: string; integrationId: string };
 
 export interface RollcallRequest extends Request {
   user?: Principal;
@@ -13,3 +15,11 @@ export const SCIM_BASE_PATH = '/scim/v2';
 export function isScimPath(path: string): boolean {
   return path === SCIM_BASE_PATH || path.startsWith(`${SCIM_BASE_PATH}/`);
 }
+
+/** What the error filter leaves on `res.locals` for the provisioning log. */
+export interface ErrorOutcome {
+  code: string;
+  scimType?: string;
+  detail: string;
+}
+export const ERROR_OUTCOME = 'rollcallError';

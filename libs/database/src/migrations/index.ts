@@ -1,7 +1,8 @@
 // The ordered list of migrations, maintained by `npm run migration:generate`.
 import type { MigrationInterface } from 'typeorm';
 import { Foundation1795405270983 } from './1795405270983-Foundation';
+import { ScimUsers1795406040690 } from './1795406040690-ScimUsers';
 
 type MigrationClass = new () => MigrationInterface;
 
-export const MIGRATIONS: MigrationClass[] = [Foundation1795405270983];
+export const MIGRATIONS: MigrationClass[] = [Foundation1795405270983, ScimUsers1795406040690];

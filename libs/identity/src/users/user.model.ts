@@ -1,0 +1,124 @@
+import type {
+  EnterpriseAttributes,
+  LicenseTier,
+  MultiValue,
+  Role,
+  UserEntity,
+  UserStatus,
+} from './user.entity';
+
+/** Everything about a person that an identity provider may write. */
+export interface UserProfile {
+  userName: string;
+  externalId: string | null;
+  formattedName: string | null;
+  givenName: string | null;
+  familyName: string | null;
+  middleName: string | null;
+  honorificPrefix: string | null;
+  honorificSuffix: string | null;
+  displayName: string | null;
+  nickName: string | null;
+  profileUrl: string | null;
+  title: string | null;
+  userType: string | null;
+  preferredLanguage: string | null;
+  locale: string | null;
+  timezone: string | null;
+  emails: MultiValue[];
+  phoneNumbers: MultiValue[];
+  addresses: MultiValue[];
+  ims: MultiValue[];
+  photos: MultiValue[];
+  enterprise: EnterpriseAttributes;
+}
+
+/** A user as the rest of the application sees it (no ORM types). */
+export interface User extends UserProfile {
+  id: string;
+  organizationId: string;
+  role: Role;
+  licensePool: { id: string; name: string; isDefault: boolean };
+  licenseTier: LicenseTier;
+  status: UserStatus;
+  scimManaged: boolean;
+  firstLoginAt: Date | null;
+  lastLoginAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+}
+
+export const PROFILE_FIELDS = [
+  'userName',
+  'externalId',
+  'formattedName',
+  'givenName',
+  'familyName',
+  'middleName',
+  'honorificPrefix',
+  'honorificSuffix',
+  'displayName',
+  'nickName',
+  'profileUrl',
+  'title',
+  'userType',
+  'preferredLanguage',
+  'locale',
+  'timezone',
+  'emails',
+  'phoneNumbers',
+  'addresses',
+  'ims',
+  'photos',
+  'enterprise',
+] as const satisfies readonly (keyof UserProfile)[];
+
+/** The email SSO and notifications use: the primary one, else a work one, else the first. */
+export function primaryEmailOf(emails: MultiValue[]): string | null {
+  const valued = emails.filter((e) => typeof e.value === 'string' && e.value.trim() !== '');
+  const chosen =
+    valued.find((e) => e.primary === true) ??
+    valued.find((e) => typeof e.type === 'string' && e.type.toLowerCase() === 'work') ??
+    valued[0];
+  return chosen ? String(chosen.value).trim().toLowerCase() : null;
+}
+
+/** Copies a profile onto an entity, with the derived lookup columns. */
+export function applyProfile(entity: UserEntity, profile: UserProfile): void {
+  for (const field of PROFILE_FIELDS) {
+    (entity as unknown as Record<string, unknown>)[field] = profile[field];
+  }
+  entity.emailValues = [
+    ...new Set(
+      profile.emails
+        .map((e) => (typeof e.value === 'string' ? e.value.trim().toLowerCase() : ''))
+        .filter((v) => v !== ''),
+    ),
+  ];
+  entity.primaryEmail = primaryEmailOf(profile.emails);
+}
+
+export function toUser(
+  entity: UserEntity,
+  pool: { id: string; name: string; isDefault: boolean },
+): User {
+  const profile = Object.fromEntries(
+    PROFILE_FIELDS.map((f) => [f, entity[f]]),
+  ) as unknown as UserProfile;
+  return {
+    ...profile,
+    id: entity.id,
+    organizationId: entity.organizationId,
+    role: entity.role,
+    licensePool: pool,
+    licenseTier: entity.licenseTier,
+    status: entity.status,
+    scimManaged: entity.scimManaged,
+    firstLoginAt: entity.firstLoginAt,
+    lastLoginAt: entity.lastLoginAt,
+    createdAt: entity.createdAt,
+    updatedAt: entity.updatedAt,
+    version: entity.version,
+  };
+}

@@ -1,0 +1,249 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  APP_CONFIG,
+  type AppConfig,
+  DomainError,
+  generateKeyId,
+  generateSecret,
+  hashSecret,
+  secretMatchesHash,
+} from '@rollcall/common';
+import { OrganizationsService } from '@rollcall/identity';
+import {
+  type IdentityProvider,
+  type ScimAuthMethod,
+  ScimIntegrationEntity,
+} from './scim-integration.entity';
+
+/** Credentials last two years (SPEC §6); admins are warned during the last 30 days. */
+export const CREDENTIAL_LIFETIME_DAYS = 730;
+export const EXPIRY_WARNING_DAYS = 30;
+const DAY_MS = 86_400_000;
+const TOKEN_FORMAT = /^rcscim_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
+const USERNAME_FORMAT = /^scim-([A-Za-z0-9]{12})$/;
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export interface ScimIntegrationStatus {
+  enabled: boolean;
+  idp: IdentityProvider | null;
+  authMethod: ScimAuthMethod | null;
+  baseUrl: string;
+  /** The HTTP Basic username (not a secret) when authMethod is basic. */
+  username: string | null;
+  createdAt: Date | null;
+  rotatedAt: Date | null;
+  expiresAt: Date | null;
+  expiringSoon: boolean;
+  expired: boolean;
+  lastUsedAt: Date | null;
+}
+
+/** The credentials as shown once, when created or rotated. */
+export type ScimCredentials =
+  | { authMethod: 'bearer'; baseUrl: string; token: string; expiresAt: Date }
+  | { authMethod: 'basic'; baseUrl: string; username: string; password: string; expiresAt: Date };
+
+/** Who a SCIM request acts for, once its credentials are accepted. */
+export interface ScimPrincipal {
+  kind: 'scim';
+  organizationId: string;
+  integrationId: string;
+}
+
+export type ScimAuthResult = { ok: true; principal: ScimPrincipal } | { ok: false; reason: string };
+
+@Injectable()
+export class ScimIntegrationService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly organizations: OrganizationsService,
+  ) {}
+
+  get baseUrl(): string {
+    return `${this.config.publicUrl}/scim/v2`;
+  }
+
+  private repo(manager: EntityManager = this.dataSource.manager) {
+    return manager.getRepository(ScimIntegrationEntity);
+  }
+
+  async status(organizationId: string): Promise<ScimIntegrationStatus> {
+    const integration = await this.repo().findOneBy({ organizationId });
+    if (!integration) {
+      return {
+        enabled: false,
+        idp: null,
+        authMethod: null,
+        baseUrl: this.baseUrl,
+        username: null,
+        createdAt: null,
+        rotatedAt: null,
+        expiresAt: null,
+        expiringSoon: false,
+        expired: false,
+        lastUsedAt: null,
+      };
+    }
+    const now = Date.now();
+    const expiresIn = integration.expiresAt.getTime() - now;
+    return {
+      enabled: true,
+      idp: integration.idp,
+      authMethod: integration.authMethod,
+      baseUrl: this.baseUrl,
+      username: integration.authMethod === 'basic' ? `scim-${integration.credentialId}` : null,
+      createdAt: integration.createdAt,
+      rotatedAt: integration.rotatedAt,
+      expiresAt: integration.expiresAt,
+      expiringSoon: expiresIn > 0 && expiresIn <= EXPIRY_WARNING_DAYS * DAY_MS,
+      expired: expiresIn <= 0,
+      lastUsedAt: integration.lastUsedAt,
+    };
+  }
+
+  /** Turns SCIM on with fresh credentials (shown once). Enterprise plan only. */
+  async enable(
+    organizationId: string,
+    idp: IdentityProvider,
+    authMethod: ScimAuthMethod,
+  ): Promise<ScimCredentials> {
+    const organization = await this.organizations.get(organizationId);
+    if (organization.plan !== 'enterprise') {
+      throw new DomainError(
+        'plan_required',
+        'SCIM provisioning is available on the enterprise plan only; this organization is on the team plan.',
+      );
+    }
+    return this.dataSource.transaction(async (manager) => {
+      const existing = await this.repo(manager)
+        .createQueryBuilder('i')
+        .where('i.organization_id = :organizationId', { organizationId })
+        .setLock('pessimistic_write')
+        .getOne();
+      if (existing) {
+        throw new DomainError(
+          'conflict',
+          'SCIM is already enabled for this organization; rotate the credentials or disable it first.',
+        );
+      }
+      const { credentialId, secret, secretHash } = newCredential();
+      const repo = this.repo(manager);
+      const saved = await repo.save(
+        repo.create({
+          organizationId,
+          idp,
+          authMethod,
+          credentialId,
+          secretHash,
+          expiresAt: expiryFromNow(),
+          rotatedAt: null,
+          lastUsedAt: null,
+        }),
+      );
+      return this.credentials(saved, secret);
+    });
+  }
+
+  /** New credentials; the old ones stop working at once. */
+  async rotate(organizationId: string): Promise<ScimCredentials> {
+    return this.dataSource.transaction(async (manager) => {
+      const integration = await this.repo(manager)
+        .createQueryBuilder('i')
+        .where('i.organization_id = :organizationId', { organizationId })
+        .setLock('pessimistic_write')
+        .getOne();
+      if (!integration) throw notEnabled();
+      const { credentialId, secret, secretHash } = newCredential();
+      Object.assign(integration, {
+        credentialId,
+        secretHash,
+        expiresAt: expiryFromNow(),
+        rotatedAt: new Date(),
+        lastUsedAt: null,
+      });
+      const saved = await this.repo(manager).save(integration);
+      return this.credentials(saved, secret);
+    });
+  }
+
+  /** Turns SCIM off: every SCIM call answers 401 from now on; users keep their state. */
+  async disable(organizationId: string): Promise<void> {
+    const result = await this.repo().delete({ organizationId });
+    if (!result.affected) throw notEnabled();
+  }
+
+  /** Checks presented credentials in constant time; the reason is for the 401's detail. */
+  async authenticate(
+    presented:
+      { scheme: 'bearer'; token: string } | { scheme: 'basic'; username: string; password: string },
+  ): Promise<ScimAuthResult> {
+    const match =
+      presented.scheme === 'bearer'
+        ? TOKEN_FORMAT.exec(presented.token)
+        : USERNAME_FORMAT.exec(presented.username);
+    const secret = presented.scheme === 'bearer' ? (match?.[2] ?? '') : presented.password;
+    const invalid = { ok: false as const, reason: 'The SCIM credentials are not valid.' };
+    if (!match?.[1]) return invalid;
+    const integration = await this.repo().findOneBy({ credentialId: match[1] });
+    if (!integration || !secretMatchesHash(secret, integration.secretHash)) return invalid;
+    if (integration.authMethod !== presented.scheme) {
+      return {
+        ok: false,
+        reason: `This SCIM integration uses HTTP ${integration.authMethod === 'bearer' ? 'Bearer' : 'Basic'} authentication.`,
+      };
+    }
+    if (integration.expiresAt.getTime() <= Date.now()) {
+      return {
+        ok: false,
+        reason: `The SCIM credentials expired on ${integration.expiresAt.toISOString()}; an admin must rotate them.`,
+      };
+    }
+    if (
+      !integration.lastUsedAt ||
+      Date.now() - integration.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS
+    ) {
+      await this.repo().update({ id: integration.id }, { lastUsedAt: () => 'now()' });
+    }
+    return {
+      ok: true,
+      principal: {
+        kind: 'scim',
+        organizationId: integration.organizationId,
+        integrationId: integration.id,
+      },
+    };
+  }
+
+  private credentials(integration: ScimIntegrationEntity, secret: string): ScimCredentials {
+    return integration.authMethod === 'bearer'
+      ? {
+          authMethod: 'bearer',
+          baseUrl: this.baseUrl,
+          token: `rcscim_${integration.credentialId}_${secret}`,
+          expiresAt: integration.expiresAt,
+        }
+      : {
+          authMethod: 'basic',
+          baseUrl: this.baseUrl,
+          username: `scim-${integration.credentialId}`,
+          password: secret,
+          expiresAt: integration.expiresAt,
+        };
+  }
+}
+
+function newCredential(): { credentialId: string; secret: string; secretHash: string } {
+  const secret = generateSecret(32);
+  return { credentialId: generateKeyId(12), secret, secretHash: hashSecret(secret) };
+}
+
+function expiryFromNow(): Date {
+  return new Date(Date.now() + CREDENTIAL_LIFETIME_DAYS * DAY_MS);
+}
+
+function notEnabled(): DomainError {
+  return new DomainError('not_found', 'SCIM is not enabled for this organization.');
+}

@@ -1,0 +1,8 @@
+export { ScimModule } from './scim.module';
+export * from './schema';
+export { ScimResponseInterceptor } from './http/scim-response.interceptor';
+export { listResponse, parsePaging, type ListResponse, type Paging } from './http/list';
+export { etagOf, versionFromIfMatch } from './http/etag';
+export { projectResource } from './http/projection';
+export * from './filter';
+export * from './patch';
