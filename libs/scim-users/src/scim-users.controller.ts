@@ -24,8 +24,8 @@ import {
 import type { Response } from 'express';
 import { UuidParamPipe } from '@rollcall/common';
 import { ScimAuth, ScimOrganizationId } from '@rollcall/integration';
-import { etagOf, ScimResponseInterceptor, versionFromIfMatch } from '@rollcall/scim';
-import { readProjection, ScimUsersService, type UserQuery } from './scim-users.service';
+import { etagOf, ScimResponseInterceptor } from '@rollcall/scim';
+import { ScimUsersService, type UserQuery } from './scim-users.service';
 import { SCIM_USER_EXAMPLE, SCIM_PATCH_EXAMPLE, SCIM_LIST_EXAMPLE } from './scim-users.examples';
 
 type Json = Record<string, unknown>;
@@ -56,11 +56,7 @@ export class ScimUsersController {
     @Query() query: UserQuery,
     @Res({ passthrough: true }) res: Response,
   ): Promise<Json> {
-    const result = await this.users.create(
-      organizationId,
-      body,
-      readProjection(query.attributes, query.excludedAttributes),
-    );
+    const result = await this.users.create(organizationId, body, query);
     res.status(201).setHeader('Location', this.users.location(result.document));
     return send(res, result);
   }
@@ -94,7 +90,7 @@ export class ScimUsersController {
     schema: { type: 'object', example: SCIM_LIST_EXAMPLE },
   })
   search(@ScimOrganizationId() organizationId: string, @Body() body: unknown): Promise<Json> {
-    return this.users.search(organizationId, searchRequest(body)) as unknown as Promise<Json>;
+    return this.users.searchRequest(organizationId, body) as unknown as Promise<Json>;
   }
 
   @Get(':id')
@@ -109,14 +105,7 @@ export class ScimUsersController {
     @Query() query: UserQuery,
     @Res({ passthrough: true }) res: Response,
   ): Promise<Json> {
-    return send(
-      res,
-      await this.users.get(
-        organizationId,
-        id,
-        readProjection(query.attributes, query.excludedAttributes),
-      ),
-    );
+    return send(res, await this.users.get(organizationId, id, query));
   }
 
   @Put(':id')
@@ -134,16 +123,7 @@ export class ScimUsersController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<Json> {
-    return send(
-      res,
-      await this.users.replace(
-        organizationId,
-        id,
-        body,
-        versionFromIfMatch(ifMatch),
-        readProjection(query.attributes, query.excludedAttributes),
-      ),
-    );
+    return send(res, await this.users.replace(organizationId, id, body, ifMatch, query));
   }
 
   @Patch(':id')
@@ -161,16 +141,7 @@ export class ScimUsersController {
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<Json> {
-    return send(
-      res,
-      await this.users.patch(
-        organizationId,
-        id,
-        body,
-        versionFromIfMatch(ifMatch),
-        readProjection(query.attributes, query.excludedAttributes),
-      ),
-    );
+    return send(res, await this.users.patch(organizationId, id, body, ifMatch, query));
   }
 
   @Delete(':id')
@@ -183,21 +154,4 @@ export class ScimUsersController {
   ): Promise<void> {
     await this.users.delete(organizationId, id);
   }
-}
-
-/** The fields of a SearchRequest body (RFC 7644 §3.4.3), attribute names in any case. */
-function searchRequest(body: unknown): UserQuery {
-  const object =
-    typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Json) : {};
-  const get = (name: string) =>
-    Object.entries(object).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
-  return {
-    filter: get('filter'),
-    startIndex: get('startIndex'),
-    count: get('count'),
-    sortBy: get('sortBy'),
-    sortOrder: get('sortOrder'),
-    attributes: get('attributes'),
-    excludedAttributes: get('excludedAttributes'),
-  };
 }

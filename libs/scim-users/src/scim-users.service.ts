@@ -16,6 +16,7 @@ import {
   resolveAttribute,
   SqlParams,
   USER_RESOURCE,
+  versionFromIfMatch,
 } from '@rollcall/scim';
 import { readUserDocument, toScimUser } from './user-document';
 import { USER_COLUMNS, USER_SORT_COLUMNS } from './user-columns';
@@ -82,8 +83,9 @@ export class ScimUsersService {
   async create(
     organizationId: string,
     body: unknown,
-    projection: Projection,
+    query: UserQuery,
   ): Promise<{ document: Json; version: number }> {
+    const projection = readProjection(query.attributes, query.excludedAttributes);
     const input = readUserDocument(body);
     const { user } = await this.lifecycle.scimCreate(organizationId, {
       profile: input.profile,
@@ -100,8 +102,9 @@ export class ScimUsersService {
   async get(
     organizationId: string,
     id: string,
-    projection: Projection,
+    query: UserQuery,
   ): Promise<{ document: Json; version: number }> {
+    const projection = readProjection(query.attributes, query.excludedAttributes);
     const user = await this.lifecycle.getForScim(organizationId, id);
     return { document: this.document(user, projection), version: user.version };
   }
@@ -110,9 +113,11 @@ export class ScimUsersService {
     organizationId: string,
     id: string,
     body: unknown,
-    expectedVersion: number | undefined,
-    projection: Projection,
+    ifMatch: string | undefined,
+    query: UserQuery,
   ): Promise<{ document: Json; version: number }> {
+    const projection = readProjection(query.attributes, query.excludedAttributes);
+    const expectedVersion = versionFromIfMatch(ifMatch);
     const input = readUserDocument(body);
     const user = await this.lifecycle.scimUpdate(organizationId, id, {
       profile: input.profile,
@@ -126,9 +131,11 @@ export class ScimUsersService {
     organizationId: string,
     id: string,
     body: unknown,
-    expectedVersion: number | undefined,
-    projection: Projection,
+    ifMatch: string | undefined,
+    query: UserQuery,
   ): Promise<{ document: Json; version: number }> {
+    const projection = readProjection(query.attributes, query.excludedAttributes);
+    const expectedVersion = versionFromIfMatch(ifMatch);
     const operations = parsePatchRequest(body);
     const user = await this.lifecycle.scimModify(organizationId, id, expectedVersion, (current) => {
       const result = applyPatch(
@@ -150,6 +157,11 @@ export class ScimUsersService {
 
   async delete(organizationId: string, id: string): Promise<void> {
     await this.lifecycle.scimDelete(organizationId, id);
+  }
+
+  /** POST /Users/.search: the same query, from a SearchRequest body. */
+  searchRequest(organizationId: string, body: unknown): Promise<ListResponse<Json>> {
+    return this.search(organizationId, searchRequest(body));
   }
 
   async search(organizationId: string, query: UserQuery): Promise<ListResponse<Json>> {
@@ -193,4 +205,21 @@ export class ScimUsersService {
     if (!column) throw new DomainError('invalid_value', `Users cannot be sorted by "${sortBy}".`);
     return column;
   }
+}
+
+/** The fields of a SearchRequest body (RFC 7644 §3.4.3), attribute names in any case. */
+function searchRequest(body: unknown): UserQuery {
+  const object =
+    typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Json) : {};
+  const get = (name: string) =>
+    Object.entries(object).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
+  return {
+    filter: get('filter'),
+    startIndex: get('startIndex'),
+    count: get('count'),
+    sortBy: get('sortBy'),
+    sortOrder: get('sortOrder'),
+    attributes: get('attributes'),
+    excludedAttributes: get('excludedAttributes'),
+  };
 }

@@ -1,8 +1,8 @@
-import { DomainError } from '@rollcall/common';
 import { COMMON_ATTRIBUTES, ENTERPRISE_USER_SCHEMA, USER_RESOURCE } from '../schema/definitions';
 import { compileElementMatcher, matchesFilter } from './evaluate';
 import { parseFilter } from './parser';
 import { EXT_URN, FIXTURE_COMMON, FIXTURE_SCHEMA } from './testing/fixtures';
+import { failure } from './testing/failure';
 
 const DOCUMENT: Record<string, unknown> = {
   schemas: ['urn:example:core:2.0:Thing', EXT_URN],
@@ -27,16 +27,6 @@ const DOCUMENT: Record<string, unknown> = {
 
 function matches(filter: string, document: Record<string, unknown> = DOCUMENT): boolean {
   return matchesFilter(document, parseFilter(filter), FIXTURE_SCHEMA, FIXTURE_COMMON);
-}
-
-function failure(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
 }
 
 describe('matchesFilter', () => {

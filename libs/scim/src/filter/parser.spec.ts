@@ -1,19 +1,9 @@
-import { DomainError } from '@rollcall/common';
 import type { Filter } from './ast';
 import { formatFilter, formatPatchPath } from './format';
 import { MAX_FILTER_DEPTH, parseAttributeList, parseFilter, parsePatchPath } from './parser';
+import { failure } from './testing/failure';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-
-function failure(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-}
 
 describe('parseFilter', () => {
   it('parses a comparison', () => {

@@ -3,6 +3,7 @@ import { parseFilter } from './parser';
 import { compileFilter, SqlParams, type SqlColumn } from './sql';
 import { FIXTURE_COMMON, FIXTURE_SCHEMA } from './testing/fixtures';
 import { fixtureMapping } from './testing/sql-mapping';
+import { failure } from './testing/failure';
 
 function compile(filter: string, params = new SqlParams()) {
   const sql = compileFilter(
@@ -13,16 +14,6 @@ function compile(filter: string, params = new SqlParams()) {
     params,
   );
   return { sql, params: params.values };
-}
-
-function failure(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
 }
 
 const EMAILS = 'jsonb_array_elements(u.emails) AS e1';

@@ -1,4 +1,3 @@
-import { DomainError } from '@rollcall/common';
 import { FIXTURE_COMMON, FIXTURE_SCHEMA } from '../filter/testing/fixtures';
 import {
   COMMON_ATTRIBUTES,
@@ -10,6 +9,7 @@ import {
 } from '../schema/definitions';
 import { applyPatch, type PatchResult } from './apply';
 import { parsePatchRequest, type PatchOperation } from './request';
+import { failure } from '../filter/testing/failure';
 
 const ENTERPRISE = ENTERPRISE_USER_SCHEMA;
 const ROLLCALL = ROLLCALL_USER_SCHEMA;
@@ -39,16 +39,6 @@ function patch(operations: PatchOperation[], resource = user()): PatchResult {
   const result = applyPatch(resource, operations, USER_RESOURCE, COMMON_ATTRIBUTES);
   expect(JSON.stringify(resource)).toBe(before);
   return result;
-}
-
-function failure(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
 }
 
 describe('applyPatch: simple attributes', () => {

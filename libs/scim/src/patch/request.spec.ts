@@ -1,15 +1,5 @@
-import { DomainError } from '@rollcall/common';
 import { MAX_PATCH_OPERATIONS, PATCH_OP_SCHEMA, parsePatchRequest } from './request';
-
-function failure(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('expected a DomainError');
-}
+import { failure } from '../filter/testing/failure';
 
 describe('parsePatchRequest', () => {
   it('reads a well-formed request', () => {
