@@ -630,6 +630,9 @@ describe('SCIM /Users', () => {
         .http()
         .get('/scim/v2/Schemas/urn:ietf:params:scim:schemas:extension:rollcall:2.0:User')
         .expect(200);
+      const bulk = await app.http().post('/scim/v2/Bulk').send({});
+      expect(bulk.status).toBe(501);
+      expect(bulk.body).toMatchObject({ schemas: [ERROR], status: '501' });
       const missing = await app.http().get('/scim/v2/Schemas/urn:nope');
       expect(missing.status).toBe(404);
       expect(missing.body.schemas).toEqual([ERROR]);

@@ -37,9 +37,17 @@ export function testConfig(
   };
 }
 
-/** Boots the whole application, exactly as main.ts does, on a database of this test file's own. */
-export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
-  const database = await createTestDatabase();
+/**
+ * Boots the whole application, exactly as main.ts does, on a database of this test file's own — or,
+ * with `shareDatabaseWith`, as a second instance on another app's PostgreSQL database.
+ */
+export async function startTestApp(
+  overrides: Partial<AppConfig> = {},
+  shareDatabaseWith?: TestApp,
+): Promise<TestApp> {
+  const database: TestDatabase = shareDatabaseWith
+    ? { config: shareDatabaseWith.config.database, drop: async () => undefined }
+    : await createTestDatabase();
   const config = testConfig(database.config, overrides);
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(APP_CONFIG)

@@ -10,6 +10,7 @@ import { ScimModule } from '@rollcall/scim';
 import { ScimGroupsModule } from '@rollcall/scim-groups';
 import { ScimUsersModule } from '@rollcall/scim-users';
 import { TenancyModule } from '@rollcall/tenancy';
+import { UsersAdminModule } from '@rollcall/users';
 
 /** The composition root: every bounded context, wired together. No logic lives here. */
 @Module({
@@ -19,6 +20,7 @@ import { TenancyModule } from '@rollcall/tenancy';
     IdentityModule,
     TenancyModule,
     LicensePoolsModule,
+    UsersAdminModule,
     IntegrationModule,
     ScimModule,
     ScimUsersModule,

@@ -1,4 +1,6 @@
 import {
+  GroupEntity,
+  GroupMemberEntity,
   LicensePoolEntity,
   OrganizationEntity,
   OutboxMessageEntity,
@@ -15,6 +17,8 @@ export const ENTITIES = [
   AdminApiKeyEntity,
   UserEntity,
   OutboxMessageEntity,
+  GroupEntity,
+  GroupMemberEntity,
   ScimIntegrationEntity,
   ScimRequestLogEntity,
 ];

@@ -4,3 +4,5 @@ export { LicensePoolEntity } from './license-pools/license-pool.entity';
 export { OrganizationReference } from './organizations/organization-reference';
 export { UserEntity } from './users/user.entity';
 export { OutboxMessageEntity } from './outbox/outbox-message.entity';
+export { GroupEntity } from './groups/group.entity';
+export { GroupMemberEntity } from './groups/group-member.entity';

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
+import { GroupsRepository } from './groups/groups.repository';
+import { GroupsService } from './groups/groups.service';
 import { LicensePoolsRepository } from './license-pools/license-pools.repository';
+import { LicensePoolsService } from './license-pools/license-pools.service';
 import { SeatLedger } from './license-pools/seat-ledger';
 import { OutboxRepository } from './outbox/outbox.repository';
 import { UserLifecycleService } from './users/user-lifecycle.service';
@@ -17,10 +20,13 @@ import { OrganizationsService } from './organizations/organizations.service';
     LicensePoolsRepository,
     OrganizationsService,
     SeatLedger,
+    LicensePoolsService,
     OutboxRepository,
     UsersRepository,
     UserLifecycleService,
+    GroupsRepository,
+    GroupsService,
   ],
-  exports: [OrganizationsService, UserLifecycleService],
+  exports: [OrganizationsService, UserLifecycleService, LicensePoolsService, GroupsService],
 })
 export class IdentityModule {}

@@ -1,9 +1,17 @@
 export { IdentityModule } from './identity.module';
-export { OrganizationsService, type Organization } from './organizations/organizations.service';
+export {
+  OrganizationsService,
+  type Organization,
+  type OrganizationChanges,
+} from './organizations/organizations.service';
 export type { NewOrganization } from './organizations/organizations.repository';
 export { PLANS, type Plan } from './organizations/organization.entity';
 export { DEFAULT_POOL_NAME } from './license-pools/license-pool.entity';
-export { UserLifecycleService, type ScimWrite } from './users/user-lifecycle.service';
+export {
+  UserLifecycleService,
+  type ScimWrite,
+  type AdminUserCriteria,
+} from './users/user-lifecycle.service';
 export type { User, UserProfile } from './users/user.model';
 export type { UserSearch } from './users/users.repository';
 export {
@@ -16,3 +24,29 @@ export {
   type MultiValue,
   type EnterpriseAttributes,
 } from './users/user.entity';
+export { LicensePoolsService, type LicensePool } from './license-pools/license-pools.service';
+export {
+  decidePool,
+  describeRejection,
+  DEFAULT_POOL_ALIAS,
+  type Channel,
+  type PoolDecision,
+  type PoolSnapshot,
+  type RequestedPool,
+} from './license-pools/pool-policy';
+export {
+  GroupsService,
+  type AdminWriteOptions,
+  type ScimGroupWrite,
+} from './groups/groups.service';
+export type {
+  Group,
+  GroupAttributes,
+  GroupMember,
+  GroupMemberDetail,
+  GroupSummary,
+  MemberChange,
+  UserGroup,
+} from './groups/group.model';
+export { MAX_DISPLAY_NAME_LENGTH as MAX_GROUP_DISPLAY_NAME_LENGTH } from './groups/group.model';
+export type { GroupSearch } from './groups/groups.repository';

@@ -1,7 +1,11 @@
 import { Module } from '@nestjs/common';
+import { IdentityModule } from '@rollcall/identity';
+import { TenancyModule } from '@rollcall/tenancy';
+import { LicensePoolsController } from './license-pools.controller';
 
-/**
- * The admin API for license pools; the pool-assignment policy itself lives in the identity domain. Empty until the "License pools" issue lands.
- */
-@Module({})
+/** The admin API for license pools; the pool rules live in the identity domain. */
+@Module({
+  imports: [IdentityModule, TenancyModule],
+  controllers: [LicensePoolsController],
+})
 export class LicensePoolsModule {}

@@ -1,7 +1,20 @@
 import { Module } from '@nestjs/common';
+import { IdentityModule } from '@rollcall/identity';
+import { IntegrationModule } from '@rollcall/integration';
+import { ScimModule } from '@rollcall/scim';
+import { TenancyModule } from '@rollcall/tenancy';
+import { GroupsAdminController } from './admin/groups-admin.controller';
+import { GroupsAdminService } from './admin/groups-admin.service';
+import { ScimGroupsController } from './scim-groups.controller';
+import { ScimGroupsService } from './scim-groups.service';
 
 /**
- * SCIM 2.0 /Groups and memberships. Empty until the "SCIM 2.0 Groups" issue lands.
+ * SCIM 2.0 /Groups (RFC 7643/7644) and the admin API for groups (`/api/v1/groups`), over the
+ * identity domain's GroupsService.
  */
-@Module({})
+@Module({
+  imports: [IdentityModule, IntegrationModule, ScimModule, TenancyModule],
+  controllers: [ScimGroupsController, GroupsAdminController],
+  providers: [ScimGroupsService, GroupsAdminService],
+})
 export class ScimGroupsModule {}

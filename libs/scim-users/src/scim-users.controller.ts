@@ -22,17 +22,19 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { UuidParamPipe } from '@rollcall/common';
+import { OUTCOME_NOTE, UuidParamPipe } from '@rollcall/common';
 import { ScimAuth, ScimOrganizationId } from '@rollcall/integration';
 import { etagOf, ScimResponseInterceptor } from '@rollcall/scim';
-import { ScimUsersService, type UserQuery } from './scim-users.service';
+import type { ScimQuery } from '@rollcall/scim';
+import { type ScimUserResult, ScimUsersService } from './scim-users.service';
 import { SCIM_USER_EXAMPLE, SCIM_PATCH_EXAMPLE, SCIM_LIST_EXAMPLE } from './scim-users.examples';
 
 type Json = Record<string, unknown>;
 const UserId = new UuidParamPipe('User');
 
-function send(res: Response, result: { document: Json; version: number }): Json {
+function send(res: Response, result: ScimUserResult): Json {
   res.setHeader('ETag', etagOf(result.version));
+  res.locals[OUTCOME_NOTE] = result.note;
   return result.document;
 }
 
@@ -53,7 +55,7 @@ export class ScimUsersController {
   async create(
     @ScimOrganizationId() organizationId: string,
     @Body() body: unknown,
-    @Query() query: UserQuery,
+    @Query() query: ScimQuery,
     @Res({ passthrough: true }) res: Response,
   ): Promise<Json> {
     const result = await this.users.create(organizationId, body, query);
@@ -67,7 +69,7 @@ export class ScimUsersController {
     description: 'A ListResponse',
     schema: { type: 'object', example: SCIM_LIST_EXAMPLE },
   })
-  list(@ScimOrganizationId() organizationId: string, @Query() query: UserQuery): Promise<Json> {
+  list(@ScimOrganizationId() organizationId: string, @Query() query: ScimQuery): Promise<Json> {
     return this.users.search(organizationId, query) as unknown as Promise<Json>;
   }
 
@@ -102,7 +104,7 @@ export class ScimUsersController {
   async get(
     @ScimOrganizationId() organizationId: string,
     @Param('id', UserId) id: string,
-    @Query() query: UserQuery,
+    @Query() query: ScimQuery,
     @Res({ passthrough: true }) res: Response,
   ): Promise<Json> {
     return send(res, await this.users.get(organizationId, id, query));
@@ -119,7 +121,7 @@ export class ScimUsersController {
     @ScimOrganizationId() organizationId: string,
     @Param('id', UserId) id: string,
     @Body() body: unknown,
-    @Query() query: UserQuery,
+    @Query() query: ScimQuery,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<Json> {
@@ -137,7 +139,7 @@ export class ScimUsersController {
     @ScimOrganizationId() organizationId: string,
     @Param('id', UserId) id: string,
     @Body() body: unknown,
-    @Query() query: UserQuery,
+    @Query() query: ScimQuery,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<Json> {

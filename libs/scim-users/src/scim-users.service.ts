@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig, DomainError } from '@rollcall/common';
-import { UserLifecycleService } from '@rollcall/identity';
+import { GroupsService, type User, type UserGroup, UserLifecycleService } from '@rollcall/identity';
 import {
   applyPatch,
-  type AttributePath,
   COMMON_ATTRIBUTES,
   compileFilter,
   listResponse,
@@ -12,10 +11,18 @@ import {
   parseFilter,
   parsePaging,
   parsePatchRequest,
+  projectionIncludes,
   projectResource,
   resolveAttribute,
+  ROLLCALL_USER_SCHEMA,
   SqlParams,
   USER_RESOURCE,
+  optionalString,
+  type Projection,
+  readProjection,
+  readSortOrder,
+  type ScimQuery,
+  searchRequestQuery,
   versionFromIfMatch,
 } from '@rollcall/scim';
 import { readUserDocument, toScimUser } from './user-document';
@@ -23,41 +30,15 @@ import { USER_COLUMNS, USER_SORT_COLUMNS } from './user-columns';
 
 type Json = Record<string, unknown>;
 
-/** The parameters of GET /Users and POST /Users/.search, as received. */
-export interface UserQuery {
-  filter?: unknown;
-  startIndex?: unknown;
-  count?: unknown;
-  sortBy?: unknown;
-  sortOrder?: unknown;
-  attributes?: unknown;
-  excludedAttributes?: unknown;
-}
-
-export interface Projection {
-  attributes?: AttributePath[];
-  excludedAttributes?: AttributePath[];
+export interface ScimUserResult {
+  document: Json;
+  version: number;
+  /** What the provisioning log should say about the outcome (the pool chosen). */
+  note: string;
 }
 
 const COMMON = [...COMMON_ATTRIBUTES];
-
-function optionalString(name: string, value: unknown): string | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.join(',');
-  if (typeof value !== 'string') {
-    throw new DomainError('invalid_value', `${name} must be a string.`);
-  }
-  return value;
-}
-
-export function readProjection(attributes: unknown, excludedAttributes: unknown): Projection {
-  const included = optionalString('attributes', attributes);
-  const excluded = optionalString('excludedAttributes', excludedAttributes);
-  return {
-    ...(included ? { attributes: parseAttributeList(included) } : {}),
-    ...(excluded ? { excludedAttributes: parseAttributeList(excluded) } : {}),
-  };
-}
+const LICENSE_POOL_PATH = `${ROLLCALL_USER_SCHEMA}:licensePoolName`.toLowerCase();
 
 /** SCIM /Users over the shared identity domain: protocol in, lifecycle rules in the domain. */
 @Injectable()
@@ -67,31 +48,44 @@ export class ScimUsersService {
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly lifecycle: UserLifecycleService,
+    private readonly groups: GroupsService,
   ) {
     this.baseUrl = `${config.publicUrl}/scim/v2`;
   }
 
-  private document(user: Parameters<typeof toScimUser>[0], projection: Projection = {}): Json {
+  private document(
+    user: Parameters<typeof toScimUser>[0],
+    projection: Projection = {},
+    groups?: UserGroup[],
+  ): Json {
     return projectResource(
-      toScimUser(user, this.baseUrl),
+      toScimUser(user, this.baseUrl, groups),
       USER_RESOURCE,
       projection.attributes,
       projection.excludedAttributes,
     );
   }
 
-  async create(
-    organizationId: string,
-    body: unknown,
-    query: UserQuery,
-  ): Promise<{ document: Json; version: number }> {
+  async create(organizationId: string, body: unknown, query: ScimQuery): Promise<ScimUserResult> {
     const projection = readProjection(query.attributes, query.excludedAttributes);
     const input = readUserDocument(body);
     const { user } = await this.lifecycle.scimCreate(organizationId, {
       profile: input.profile,
       ...(input.active !== undefined ? { active: input.active } : {}),
+      ...(input.licensePoolName !== undefined ? { licensePoolName: input.licensePoolName } : {}),
     });
-    return { document: this.document(user, projection), version: user.version };
+    return this.result(user, projection);
+  }
+
+  /** A user's document, ETag version, and a note for the provisioning log. */
+  private async result(user: User, projection: Projection): Promise<ScimUserResult> {
+    const pool = `License pool '${user.licensePool.name}'`;
+    const groups = await this.groupsOf(user.organizationId, [user.id], projection);
+    return {
+      document: this.document(user, projection, groups?.get(user.id)),
+      version: user.version,
+      note: user.status === 'pending' ? `${pool} is full: the user is pending` : pool,
+    };
   }
 
   /** The canonical URL of a user document (for the Location header). */
@@ -99,14 +93,10 @@ export class ScimUsersService {
     return `${this.baseUrl}/Users/${String(document.id)}`;
   }
 
-  async get(
-    organizationId: string,
-    id: string,
-    query: UserQuery,
-  ): Promise<{ document: Json; version: number }> {
+  async get(organizationId: string, id: string, query: ScimQuery): Promise<ScimUserResult> {
     const projection = readProjection(query.attributes, query.excludedAttributes);
     const user = await this.lifecycle.getForScim(organizationId, id);
-    return { document: this.document(user, projection), version: user.version };
+    return this.result(user, projection);
   }
 
   async replace(
@@ -114,17 +104,18 @@ export class ScimUsersService {
     id: string,
     body: unknown,
     ifMatch: string | undefined,
-    query: UserQuery,
-  ): Promise<{ document: Json; version: number }> {
+    query: ScimQuery,
+  ): Promise<ScimUserResult> {
     const projection = readProjection(query.attributes, query.excludedAttributes);
     const expectedVersion = versionFromIfMatch(ifMatch);
     const input = readUserDocument(body);
     const user = await this.lifecycle.scimUpdate(organizationId, id, {
       profile: input.profile,
       ...(input.active !== undefined ? { active: input.active } : {}),
+      ...(input.licensePoolName !== undefined ? { licensePoolName: input.licensePoolName } : {}),
       ...(expectedVersion !== undefined ? { expectedVersion } : {}),
     });
-    return { document: this.document(user, projection), version: user.version };
+    return this.result(user, projection);
   }
 
   async patch(
@@ -132,8 +123,8 @@ export class ScimUsersService {
     id: string,
     body: unknown,
     ifMatch: string | undefined,
-    query: UserQuery,
-  ): Promise<{ document: Json; version: number }> {
+    query: ScimQuery,
+  ): Promise<ScimUserResult> {
     const projection = readProjection(query.attributes, query.excludedAttributes);
     const expectedVersion = versionFromIfMatch(ifMatch);
     const operations = parsePatchRequest(body);
@@ -146,13 +137,17 @@ export class ScimUsersService {
       );
       if (!result.changed) return undefined;
       const input = readUserDocument(result.resource);
-      const touchedActive = result.touched.some((path) => path.toLowerCase() === 'active');
+      const touched = new Set(result.touched.map((path) => path.toLowerCase()));
+      const touchedActive = touched.has('active');
+      const touchedPool = touched.has(LICENSE_POOL_PATH);
       return {
         profile: input.profile,
         ...(touchedActive && input.active !== undefined ? { active: input.active } : {}),
+        // Blanked or removed by the patch: blank means the default pool (SPEC §3 rule 3).
+        ...(touchedPool ? { licensePoolName: input.licensePoolName ?? null } : {}),
       };
     });
-    return { document: this.document(user, projection), version: user.version };
+    return this.result(user, projection);
   }
 
   async delete(organizationId: string, id: string): Promise<void> {
@@ -161,10 +156,10 @@ export class ScimUsersService {
 
   /** POST /Users/.search: the same query, from a SearchRequest body. */
   searchRequest(organizationId: string, body: unknown): Promise<ListResponse<Json>> {
-    return this.search(organizationId, searchRequest(body));
+    return this.search(organizationId, searchRequestQuery(body));
   }
 
-  async search(organizationId: string, query: UserQuery): Promise<ListResponse<Json>> {
+  async search(organizationId: string, query: ScimQuery): Promise<ListResponse<Json>> {
     const paging = parsePaging(query.startIndex, query.count);
     const projection = readProjection(query.attributes, query.excludedAttributes);
     const filterText = optionalString('filter', query.filter);
@@ -179,22 +174,36 @@ export class ScimUsersService {
         )
       : undefined;
     const sort = this.sortExpression(optionalString('sortBy', query.sortBy));
-    const order = optionalString('sortOrder', query.sortOrder)?.toLowerCase();
-    if (order !== undefined && order !== 'ascending' && order !== 'descending') {
-      throw new DomainError('invalid_value', 'sortOrder must be "ascending" or "descending".');
-    }
+    const descending = readSortOrder(query.sortOrder);
     const { total, users } = await this.lifecycle.searchForScim(organizationId, {
       ...(where ? { where, params: params.values } : {}),
       ...(sort ? { orderBy: sort } : {}),
-      descending: order === 'descending',
+      descending,
       offset: paging.startIndex - 1,
       limit: paging.count,
     });
+    const groups = await this.groupsOf(
+      organizationId,
+      users.map((u) => u.id),
+      projection,
+    );
     return listResponse(
       total,
       paging,
-      users.map((u) => this.document(u, projection)),
+      users.map((u) => this.document(u, projection, groups?.get(u.id))),
     );
+  }
+
+  /** The users' groups (one query for all of them), unless the response leaves `groups` out. */
+  private async groupsOf(
+    organizationId: string,
+    userIds: string[],
+    projection: Projection,
+  ): Promise<Map<string, UserGroup[]> | undefined> {
+    if (userIds.length === 0 || !projectionIncludes(projection, USER_RESOURCE, 'groups')) {
+      return undefined;
+    }
+    return this.groups.groupsOfUsers(organizationId, userIds);
   }
 
   private sortExpression(sortBy: string | undefined): string | undefined {
@@ -205,21 +214,4 @@ export class ScimUsersService {
     if (!column) throw new DomainError('invalid_value', `Users cannot be sorted by "${sortBy}".`);
     return column;
   }
-}
-
-/** The fields of a SearchRequest body (RFC 7644 §3.4.3), attribute names in any case. */
-function searchRequest(body: unknown): UserQuery {
-  const object =
-    typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Json) : {};
-  const get = (name: string) =>
-    Object.entries(object).find(([key]) => key.toLowerCase() === name.toLowerCase())?.[1];
-  return {
-    filter: get('filter'),
-    startIndex: get('startIndex'),
-    count: get('count'),
-    sortBy: get('sortBy'),
-    sortOrder: get('sortOrder'),
-    attributes: get('attributes'),
-    excludedAttributes: get('excludedAttributes'),
-  };
 }

@@ -1,5 +1,11 @@
 import { DomainError } from '@rollcall/common';
-import type { EnterpriseAttributes, MultiValue, User, UserProfile } from '@rollcall/identity';
+import type {
+  EnterpriseAttributes,
+  MultiValue,
+  User,
+  UserGroup,
+  UserProfile,
+} from '@rollcall/identity';
 import {
   ENTERPRISE_USER_SCHEMA,
   etagOf,
@@ -244,8 +250,11 @@ function withoutEmpty(object: Json): Json {
   );
 }
 
-/** The SCIM representation of a user (RFC 7643 §4.1), unassigned attributes omitted. */
-export function toScimUser(user: User, baseUrl: string): Json {
+/**
+ * The SCIM representation of a user (RFC 7643 §4.1), unassigned attributes omitted; `groups` is the
+ * read-only list of the groups the user belongs to (direct memberships: groups do not nest).
+ */
+export function toScimUser(user: User, baseUrl: string, groups: UserGroup[] = []): Json {
   const name = withoutEmpty({
     formatted: user.formattedName,
     familyName: user.familyName,
@@ -282,7 +291,12 @@ export function toScimUser(user: User, baseUrl: string): Json {
       ims: user.ims,
       photos: user.photos,
     }),
-    groups: [],
+    groups: groups.map((group) => ({
+      value: group.value,
+      $ref: `${baseUrl}/Groups/${group.value}`,
+      display: group.display,
+      type: 'direct',
+    })),
     ...(Object.keys(enterprise).length > 0 ? { [ENTERPRISE_USER_SCHEMA]: enterprise } : {}),
     [ROLLCALL_USER_SCHEMA]: { licensePoolName: user.licensePool.name },
     meta: {

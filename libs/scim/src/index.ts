@@ -4,5 +4,15 @@ export { ScimResponseInterceptor } from './http/scim-response.interceptor';
 export { listResponse, parsePaging, type ListResponse, type Paging } from './http/list';
 export { etagOf, versionFromIfMatch } from './http/etag';
 export { projectResource } from './http/projection';
+export {
+  hasProjection,
+  optionalString,
+  projectionIncludes,
+  readProjection,
+  readSortOrder,
+  searchRequestQuery,
+  type Projection,
+  type ScimQuery,
+} from './http/query';
 export * from './filter';
 export * from './patch';

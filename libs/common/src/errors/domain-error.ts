@@ -17,10 +17,19 @@ export type ErrorCode =
   | 'not_found'
   | 'route_not_found'
   | 'method_not_allowed'
+  | 'not_implemented'
   | 'conflict'
   | 'slug_taken'
   | 'last_admin_key'
   | 'precondition_failed'
+  // groups
+  | 'scim_managed'
+  // license pools
+  | 'pool_name_taken'
+  | 'default_pool_fixed'
+  | 'not_enough_licenses'
+  | 'pool_full'
+  | 'sign_in_refused'
   // SCIM (RFC 7644 §3.12 scimType in parentheses)
   | 'invalid_filter' // invalidFilter
   | 'invalid_path' // invalidPath

@@ -43,12 +43,26 @@ export function describeError(code: ErrorCode): ErrorDescription {
       return { status: 404, title: 'No such endpoint' };
     case 'method_not_allowed':
       return { status: 405, title: 'Method not allowed' };
+    case 'not_implemented':
+      return { status: 501, title: 'Not implemented' };
     case 'conflict':
       return { status: 409, title: 'Conflict', scimType: 'uniqueness' };
     case 'slug_taken':
       return { status: 409, title: 'Slug already in use' };
     case 'last_admin_key':
       return { status: 409, title: 'Last admin API key' };
+    case 'pool_name_taken':
+      return { status: 409, title: 'License pool name in use', scimType: 'uniqueness' };
+    case 'default_pool_fixed':
+      return { status: 409, title: 'The default license pool cannot be changed that way' };
+    case 'not_enough_licenses':
+      return { status: 409, title: 'Not enough licenses' };
+    case 'pool_full':
+      return { status: 409, title: 'License pool full', scimType: 'invalidValue' };
+    case 'scim_managed':
+      return { status: 409, title: 'Managed through SCIM', scimType: 'mutability' };
+    case 'sign_in_refused':
+      return { status: 403, title: 'Sign-in refused' };
     case 'precondition_failed':
       return { status: 412, title: 'Precondition failed' };
     case 'invalid_filter':

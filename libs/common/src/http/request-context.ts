@@ -23,3 +23,6 @@ export interface ErrorOutcome {
   detail: string;
 }
 export const ERROR_OUTCOME = 'rollcallError';
+
+/** What a handler leaves on `res.locals` for the provisioning log on success (e.g. the pool chosen). */
+export const OUTCOME_NOTE = 'rollcallNote';

@@ -2,7 +2,12 @@
 import type { MigrationInterface } from 'typeorm';
 import { Foundation1795405270983 } from './1795405270983-Foundation';
 import { ScimUsers1795406040690 } from './1795406040690-ScimUsers';
+import { ScimGroups1795408366168 } from './1795408366168-ScimGroups';
 
 type MigrationClass = new () => MigrationInterface;
 
-export const MIGRATIONS: MigrationClass[] = [Foundation1795405270983, ScimUsers1795406040690];
+export const MIGRATIONS: MigrationClass[] = [
+  Foundation1795405270983,
+  ScimUsers1795406040690,
+  ScimGroups1795408366168,
+];

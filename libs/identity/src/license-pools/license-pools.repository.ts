@@ -16,6 +16,10 @@ export class LicensePoolsRepository {
     );
   }
 
+  listByOrganization(organizationId: string, manager: EntityManager): Promise<LicensePoolEntity[]> {
+    return manager.getRepository(LicensePoolEntity).findBy({ organizationId });
+  }
+
   findDefault(organizationId: string, manager: EntityManager): Promise<LicensePoolEntity | null> {
     return manager.getRepository(LicensePoolEntity).findOneBy({ organizationId, isDefault: true });
   }

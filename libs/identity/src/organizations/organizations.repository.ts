@@ -29,6 +29,15 @@ export class OrganizationsRepository {
     return this.repo(manager).findOneBy({ id });
   }
 
+  async update(
+    id: string,
+    changes: Partial<Pick<NewOrganization, 'name' | 'plan' | 'proForAllUsers'>>,
+    manager: EntityManager,
+  ): Promise<OrganizationEntity> {
+    if (Object.keys(changes).length > 0) await this.repo(manager).update({ id }, changes);
+    return this.repo(manager).findOneByOrFail({ id });
+  }
+
   findBySlug(slug: string, manager?: EntityManager): Promise<OrganizationEntity | null> {
     return this.repo(manager).findOneBy({ slug });
   }

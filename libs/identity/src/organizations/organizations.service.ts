@@ -3,8 +3,13 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { DomainError, decodeCursor, toPage, type Page } from '@rollcall/common';
 import { LicensePoolsRepository } from '../license-pools/license-pools.repository';
+import { LicensePoolsService } from '../license-pools/license-pools.service';
 import type { OrganizationEntity } from './organization.entity';
 import { type NewOrganization, OrganizationsRepository } from './organizations.repository';
+
+export type OrganizationChanges = Partial<
+  Pick<NewOrganization, 'name' | 'plan' | 'totalLicenses' | 'proForAllUsers'>
+>;
 
 /** A read model of an organization, free of ORM types. */
 export interface Organization {
@@ -39,6 +44,7 @@ export class OrganizationsService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly organizations: OrganizationsRepository,
     private readonly pools: LicensePoolsRepository,
+    private readonly licensePools: LicensePoolsService,
   ) {}
 
   /**
@@ -56,6 +62,30 @@ export class OrganizationsService {
       if (isUniqueViolation(error, 'organizations_slug_key')) throw slugTaken(input.slug);
       throw error;
     }
+  }
+
+  /**
+   * The operator's changes (and an admin's, for name and proForAllUsers). A new totalLicenses
+   * resizes the default pool under the same arithmetic as pool changes; the team plan is refused
+   * while custom pools exist.
+   */
+  update(id: string, changes: OrganizationChanges): Promise<Organization> {
+    return this.dataSource.transaction(async (manager) => {
+      if (!(await this.organizations.findById(id, manager)))
+        throw DomainError.notFound('Organization');
+      if (changes.totalLicenses !== undefined) {
+        await this.licensePools.setTotalLicenses(id, changes.totalLicenses, manager);
+      }
+      if (changes.plan === 'team' && (await this.licensePools.hasCustomPools(id, manager))) {
+        throw new DomainError(
+          'conflict',
+          'The organization has custom license pools, which need the enterprise plan; delete them first.',
+        );
+      }
+      const { totalLicenses: _handled, ...rest } = changes;
+      const organization = await this.organizations.update(id, rest, manager);
+      return toOrganization(organization);
+    });
   }
 
   async get(id: string): Promise<Organization> {

@@ -1,6 +1,11 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Response } from 'express';
-import { ERROR_OUTCOME, type ErrorOutcome, type RollcallRequest } from '@rollcall/common';
+import {
+  ERROR_OUTCOME,
+  type ErrorOutcome,
+  OUTCOME_NOTE,
+  type RollcallRequest,
+} from '@rollcall/common';
 import { ProvisioningLogService } from './provisioning-log.service';
 
 const RESOURCE = /^\/scim\/v2\/(Users|Groups)(?:\/([0-9a-fA-F-]{36}))?/;
@@ -37,7 +42,9 @@ export class ProvisioningLogMiddleware implements NestMiddleware {
         status: res.statusCode,
         outcome: res.statusCode < 400 ? 'success' : 'failure',
         scimType: error?.scimType ?? null,
-        detail: error?.detail.slice(0, 1024) ?? null,
+        detail:
+          (error?.detail ?? (res.locals[OUTCOME_NOTE] as string | undefined))?.slice(0, 1024) ??
+          null,
         durationMs: Number((process.hrtime.bigint() - started) / 1_000_000n),
       });
     });

@@ -11,5 +11,11 @@ export {
   parsePatchPath,
 } from './parser';
 export { findAttribute, findSchemaScope, resolveAttribute, type SchemaScope } from './resolve';
-export { compileFilter, SqlParams, type SqlColumn, type SqlMapping } from './sql';
+export {
+  compileFilter,
+  SqlParams,
+  type RelationSubAttribute,
+  type SqlColumn,
+  type SqlMapping,
+} from './sql';
 export { parseDateTime, readBoolean } from './values';

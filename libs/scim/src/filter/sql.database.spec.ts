@@ -10,7 +10,7 @@ import type { AttributePath, Filter, FilterValue } from './ast';
 import { compileMatcher } from './evaluate';
 import { formatFilter } from './format';
 import { parseFilter } from './parser';
-import { compileFilter, SqlParams } from './sql';
+import { compileFilter, SqlParams, type SqlMapping } from './sql';
 import { filterTree, logical, OPERATORS, tokenSoup } from './testing/arbitraries';
 import { EXT_ALIAS, EXT_URN, FIXTURE_COMMON, FIXTURE_SCHEMA } from './testing/fixtures';
 import { fixtureMapping } from './testing/sql-mapping';
@@ -307,6 +307,112 @@ describe('compiled filters on a real database', () => {
       }),
       { numRuns: 600 },
     );
+  });
+
+  describe('with emails stored as rows of another table (a relation column)', () => {
+    const emailRows: SqlMapping = (path) =>
+      path === 'emails'
+        ? {
+            kind: 'relation',
+            subAttributes: {
+              value: { sql: 'r.value', type: 'string', caseExact: false },
+              type: { sql: 'r.type', type: 'string', caseExact: false },
+              primary: { sql: 'r.is_primary', type: 'boolean', caseExact: false },
+              display: { sql: 'r.display', type: 'string', caseExact: false },
+            },
+            exists: (condition) =>
+              `EXISTS (SELECT 1 FROM thing_emails r WHERE r.thing_id = u.id AND ${condition})`,
+          }
+        : fixtureMapping(path);
+    // `groups` (absent from the documents) as memberships of uuid group ids.
+    const groupRows: SqlMapping = (path) =>
+      path === 'groups'
+        ? {
+            kind: 'relation',
+            subAttributes: {
+              value: { sql: 'm.group_id', type: 'string', caseExact: true, uuid: true },
+            },
+            exists: (condition) =>
+              `EXISTS (SELECT 1 FROM memberships m WHERE m.thing_id = u.id AND ${condition})`,
+          }
+        : emailRows(path);
+    const GROUP = '2819c223-7f76-453a-919d-413861904646';
+
+    beforeAll(async () => {
+      await db.query(
+        `CREATE TEMP TABLE thing_emails AS
+         SELECT u.id AS thing_id, e->>'value' AS value, e->>'type' AS type,
+           (e->>'primary')::boolean AS is_primary, e->>'display' AS display
+         FROM things u, jsonb_array_elements(COALESCE(u.emails, '[]')) AS e`,
+        [],
+      );
+      await db.query('CREATE TEMP TABLE memberships (thing_id text, group_id uuid NOT NULL)', []);
+      await db.query(
+        `INSERT INTO memberships VALUES ('d00', $1::uuid), ('d01', $1::uuid),
+           ('d01', gen_random_uuid())`,
+        [GROUP],
+      );
+    });
+
+    async function selectWith(filter: Filter, mapping = emailRows): Promise<Outcome> {
+      const params = new SqlParams();
+      const compiled = attempt(() => [
+        compileFilter(filter, FIXTURE_SCHEMA, FIXTURE_COMMON, mapping, params),
+      ]);
+      if ('error' in compiled) return compiled;
+      const rows = await db.query(
+        `SELECT u.id FROM things AS u WHERE ${compiled.ids[0]} ORDER BY u.id`,
+        params.values,
+      );
+      return { ids: rows.map((row) => String(row.id)).sort() };
+    }
+
+    it.each([
+      'emails pr',
+      'emails eq null',
+      'emails eq "a@x.com"',
+      'emails.value pr',
+      'emails[type eq "work" and value co "@x.com"]',
+      'emails[primary eq true and type eq "home"]',
+      'not (emails[value eq "A@X.COM"])',
+      'emails pr and not (emails.value pr)',
+      'emails.display sw "a" or emails.type ne "work"',
+    ])('selects what the evaluator matches: %s', async (text) => {
+      const filter = parseFilter(text);
+      expect(await selectWith(filter)).toEqual(evaluate(filter));
+    });
+
+    it('agrees with the evaluator on generated filters', async () => {
+      await fc.assert(
+        fc.asyncProperty(fixtureFilter, async (filter) => {
+          const expected = evaluate(filter);
+          const actual = await selectWith(filter);
+          if ('error' in expected) {
+            expect(actual).toMatchObject({ error: { code: 'invalid_filter' } });
+          } else if ('error' in actual) {
+            expect(actual.error.detail).toContain('cannot be used in filters');
+          } else {
+            expect(actual.ids).toEqual(expected.ids);
+          }
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it('matches uuid values in any case, and nothing for a value that is not a UUID', async () => {
+      const ids = async (text: string) => {
+        const outcome = await selectWith(parseFilter(text), groupRows);
+        if ('error' in outcome) throw outcome.error;
+        return outcome.ids;
+      };
+      expect(await ids(`groups eq "${GROUP}"`)).toEqual(['d00', 'd01']);
+      expect(await ids(`groups[value eq "${GROUP.toUpperCase()}"]`)).toEqual(['d00', 'd01']);
+      expect(await ids(`groups[value ne "${GROUP}"]`)).toEqual(['d01']);
+      expect(await ids('groups.value eq "2819c223"')).toEqual([]);
+      expect(await ids('groups.value sw "2819c223"')).toEqual(['d00', 'd01']);
+      expect(await ids('groups pr')).toEqual(['d00', 'd01']);
+      expect((await ids('not (groups eq "nope")')).length).toBe(DOCUMENTS.length);
+    });
   });
 
   it('compiles any parsed text to SQL that runs, or refuses it with invalid_filter', async () => {

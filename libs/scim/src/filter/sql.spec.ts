@@ -227,3 +227,119 @@ describe('compileFilter', () => {
     expect(error.detail).toContain('"emails.type" cannot be used in filters');
   });
 });
+
+describe('compileFilter with relation columns (values stored as rows of another table)', () => {
+  const relationMapping = (path: string): SqlColumn | undefined => {
+    switch (path) {
+      case 'emails':
+        return {
+          kind: 'relation',
+          subAttributes: {
+            value: { sql: 'r.value', type: 'string', caseExact: false },
+            type: { sql: 'r.type', type: 'string', caseExact: false },
+            primary: { sql: 'r.is_primary', type: 'boolean', caseExact: false },
+          },
+          exists: (condition) =>
+            `EXISTS (SELECT 1 FROM thing_emails r WHERE r.thing_id = u.id AND ${condition})`,
+        };
+      case 'groups':
+        return {
+          kind: 'relation',
+          subAttributes: {
+            value: { sql: 'm.group_id', type: 'string', caseExact: true, uuid: true },
+          },
+          exists: (condition) =>
+            `EXISTS (SELECT 1 FROM memberships m WHERE m.thing_id = u.id AND ${condition})`,
+        };
+      default:
+        return fixtureMapping(path);
+    }
+  };
+  const EMAILS = (condition: string) =>
+    `EXISTS (SELECT 1 FROM thing_emails r WHERE r.thing_id = u.id AND ${condition})`;
+  const GROUPS = (condition: string) =>
+    `EXISTS (SELECT 1 FROM memberships m WHERE m.thing_id = u.id AND ${condition})`;
+  const ID = '2819c223-7f76-453a-919d-413861904646';
+
+  function compileWith(filter: string) {
+    const params = new SqlParams();
+    const sql = compileFilter(
+      parseFilter(filter),
+      FIXTURE_SCHEMA,
+      FIXTURE_COMMON,
+      relationMapping,
+      params,
+    );
+    return { sql, params: params.values };
+  }
+
+  it.each([
+    ['emails pr', EMAILS('TRUE'), []],
+    ['emails eq null', `NOT (${EMAILS('TRUE')})`, []],
+    ['emails.type pr', EMAILS("(r.type IS NOT NULL AND r.type <> '')"), []],
+    ['emails eq "A@x.com"', EMAILS('lower(r.value) = lower($1::text)'), ['A@x.com']],
+    ['emails.value co "@x"', EMAILS("lower(r.value) LIKE lower($1::text) ESCAPE '\\'"), ['%@x%']],
+    ['emails.primary eq true', EMAILS('r.is_primary = $1::boolean'), [true]],
+    [
+      'emails[type eq "work" and value sw "a"]',
+      EMAILS(
+        "(lower(r.type) = lower($1::text) AND lower(r.value) LIKE lower($2::text) ESCAPE '\\')",
+      ),
+      ['work', 'a%'],
+    ],
+    [
+      'not (emails[type eq "work"])',
+      `(${EMAILS('lower(r.type) = lower($1::text)')}) IS NOT TRUE`,
+      ['work'],
+    ],
+  ])('compiles %s through the mapping’s exists()', (filter, sql, params) => {
+    expect(compileWith(filter)).toEqual({ sql, params });
+  });
+
+  it('compares a uuid sub-attribute as a uuid, lowercased, so an index serves eq', () => {
+    expect(compileWith(`groups eq "${ID.toUpperCase()}"`)).toEqual({
+      sql: GROUPS('m.group_id = $1::uuid'),
+      params: [ID],
+    });
+    expect(compileWith(`groups[value ne "${ID}"]`)).toEqual({
+      sql: GROUPS('m.group_id IS DISTINCT FROM $1::uuid'),
+      params: [ID],
+    });
+  });
+
+  it('matches nothing, without a parameter, when a uuid is compared with a non-UUID', () => {
+    expect(compileWith('groups.value eq "not-a-uuid"')).toEqual({
+      sql: GROUPS('FALSE'),
+      params: [],
+    });
+    expect(compileWith('groups[value ne "x"]')).toEqual({ sql: GROUPS('TRUE'), params: [] });
+  });
+
+  it('compares the text form of a uuid for the other operators and presence', () => {
+    expect(compileWith('groups.value sw "2819"')).toEqual({
+      sql: GROUPS("(m.group_id)::text LIKE $1::text ESCAPE '\\'"),
+      params: ['2819%'],
+    });
+    expect(compileWith('groups.value pr').sql).toBe(
+      GROUPS("((m.group_id)::text IS NOT NULL AND (m.group_id)::text <> '')"),
+    );
+  });
+
+  it.each([
+    ['emails.display eq "x"', 'the attribute "emails.display" cannot be used in filters'],
+    ['emails[display eq "x"]', 'the attribute "emails.display" cannot be used in filters'],
+    ['emails.primary gt true', 'the operator "gt" cannot be used with "emails.primary"'],
+    ['emails.primary co "x"', 'the operator "co" cannot be used'],
+    ['emails[nope eq "x"]', 'is not a sub-attribute of "emails"'],
+  ])('refuses %s with invalid_filter', (filter, message) => {
+    const error = failure(() => compileWith(filter));
+    expect(error.code).toBe('invalid_filter');
+    expect(error.detail).toContain(message);
+  });
+
+  it('never puts values into the SQL text', () => {
+    const { sql } = compileWith(`emails[value eq "'; DROP TABLE x; --"] or groups eq "' OR 1=1"`);
+    expect(sql).not.toContain('DROP');
+    expect(sql).not.toContain('1=1');
+  });
+});

@@ -13,6 +13,11 @@
  * - multi-valued attributes stored as jsonb arrays → `EXISTS (SELECT 1 FROM
  *   jsonb_array_elements(col) AS e1 WHERE …)`, plus a GIN-servable `value_index @> ARRAY[lower($n)]`
  *   prefilter when an eq on the case-insensitive `value` sub-attribute is required for a match;
+ * - multi-valued attributes stored as rows of another table (`relation` columns, e.g. group members)
+ *   → whatever SQL the mapping's `exists(condition)` wraps around a condition on the related row,
+ *   typically a correlated `EXISTS (SELECT 1 FROM join_table …)` that an index serves; a `uuid`
+ *   sub-attribute compares eq/ne as uuid (index-friendly), and a value that is not a UUID matches
+ *   nothing;
  * - `not X` → `(X) IS NOT TRUE`, so SQL NULLs never turn a negation into "unknown".
  */
 import { DomainError } from '@rollcall/common';
@@ -46,7 +51,31 @@ export type SqlColumn =
       subAttributes: Record<string, { type: AttributeType; caseExact: boolean }>;
       /** Optional text[] column holding lower(value) of every element, GIN-indexed. */
       valueIndex?: string;
+    }
+  | {
+      /** A multi-valued complex attribute stored as rows of another table (a group's members). */
+      kind: 'relation';
+      /** Keys lowercased ('value', 'display', 'type'): SQL expressions over the related row. */
+      subAttributes: Record<string, RelationSubAttribute>;
+      /**
+       * SQL that holds when some related row satisfies `condition` (a boolean SQL expression over
+       * the related row), e.g. `(c) => \`EXISTS (SELECT 1 FROM group_members gm WHERE
+       * gm.group_id = g.id AND ${c})\``. Fixed SQL: the condition carries the only parameters.
+       */
+      exists: (condition: string) => string;
     };
+
+/** A sub-attribute of a `relation` column: an expression over the related row. */
+export interface RelationSubAttribute {
+  sql: string;
+  type: AttributeType;
+  caseExact: boolean;
+  /**
+   * The expression is a uuid column: `eq`/`ne` compare it as a uuid (so an index on it serves
+   * them) and a value that is not a UUID matches nothing; other operators compare its text form.
+   */
+  uuid?: boolean;
+}
 
 /** Receives a canonical path lowercased ('username', 'name.givenname', 'emails', 'urn:…:department'). */
 export type SqlMapping = (canonicalPath: string) => SqlColumn | undefined;
@@ -64,6 +93,9 @@ export class SqlParams {
 }
 
 type JsonArrayColumn = SqlColumn & { kind: 'jsonArray' };
+type RelationColumn = SqlColumn & { kind: 'relation' };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A scalar expression: `sql` is typed for comparisons, `text` is the raw value for `pr`. */
 interface Scalar {
@@ -72,6 +104,8 @@ interface Scalar {
   text: string;
   type: AttributeType;
   caseExact: boolean;
+  /** When the value is a uuid column: that column, for eq/ne (`sql` and `text` are its text form). */
+  uuid?: string;
 }
 
 type Bound =
@@ -80,6 +114,13 @@ type Bound =
       kind: 'array';
       label: string;
       column: JsonArrayColumn;
+      attribute: AttributeDefinition;
+      subAttribute?: AttributeDefinition;
+    }
+  | {
+      kind: 'relation';
+      label: string;
+      column: RelationColumn;
       attribute: AttributeDefinition;
       subAttribute?: AttributeDefinition;
     }
@@ -163,6 +204,15 @@ function resourceBinder(context: Context): Binder {
         return { kind: 'complex', label, attribute: target.attribute, canonical };
       case 'multi': {
         const column = mapping(canonical);
+        if (column?.kind === 'relation' && target.attribute.type === 'complex') {
+          return {
+            kind: 'relation',
+            label,
+            column,
+            attribute: target.attribute,
+            subAttribute: target.subAttribute,
+          };
+        }
         if (column?.kind !== 'jsonArray' || target.attribute.type !== 'complex') throw notMapped();
         return {
           kind: 'array',
@@ -254,6 +304,41 @@ function typedElement(text: string, type: AttributeType): string {
   }
 }
 
+/** Paths inside `members[...]` for the related row of a `relation` column. */
+function relationBinder(
+  column: RelationColumn,
+  attribute: AttributeDefinition,
+  fail: Fail,
+): Binder {
+  return (filter) => ({
+    kind: 'scalar',
+    scalar: relationScalar(
+      column,
+      attribute,
+      elementSubAttribute(attribute, filter.path, fail),
+      fail,
+    ),
+  });
+}
+
+function relationScalar(
+  column: RelationColumn,
+  attribute: AttributeDefinition,
+  sub: AttributeDefinition,
+  fail: Fail,
+): Scalar {
+  const key = sub.name.toLowerCase();
+  const mapped = Object.prototype.hasOwnProperty.call(column.subAttributes, key)
+    ? column.subAttributes[key]
+    : undefined;
+  const label = `${attribute.name}.${sub.name}`;
+  if (!mapped) throw fail(`the attribute "${label}" cannot be used in filters`);
+  const { type, caseExact } = mapped;
+  if (!mapped.uuid) return { label, sql: mapped.sql, text: mapped.sql, type, caseExact };
+  const text = `(${mapped.sql})::text`;
+  return { label, sql: text, text, type, caseExact, uuid: mapped.sql };
+}
+
 /** Paths inside `name[...]` for a single-valued complex attribute stored in columns. */
 function complexBinder(
   canonical: string,
@@ -290,6 +375,14 @@ function present(bound: Bound, context: Context): string {
         return `(${column.sql} IS NOT NULL AND jsonb_array_length(${column.sql}) > 0)`;
       return exists(column, context, (alias) =>
         presentScalar(elementScalar(alias, column, attribute, subAttribute, context.fail)),
+      );
+    }
+    case 'relation': {
+      const { column, attribute, subAttribute } = bound;
+      return column.exists(
+        subAttribute
+          ? presentScalar(relationScalar(column, attribute, subAttribute, context.fail))
+          : 'TRUE',
       );
     }
     case 'complex': {
@@ -343,6 +436,17 @@ function compare(
       });
       return prefilter.length > 0 ? `(${[...prefilter, condition].join(' AND ')})` : condition;
     }
+    case 'relation': {
+      const { column, attribute, label } = bound;
+      const sub = bound.subAttribute ?? comparedSubAttribute(attribute, label, context.fail);
+      const scalar = relationScalar(column, attribute, sub, context.fail);
+      if (value === null) {
+        readComparison(label, scalar.type, operator, value, context.fail);
+        const some = present(bound, context);
+        return operator === 'eq' ? `NOT ${wrap(some)}` : some;
+      }
+      return column.exists(compareScalar(scalar, operator, value, context));
+    }
   }
 }
 
@@ -392,6 +496,11 @@ function textComparison(
   const column = scalar.caseExact ? scalar.sql : `lower(${scalar.sql})`;
   const param = (text: string) =>
     scalar.caseExact ? `${params.add(text)}::text` : `lower(${params.add(text)}::text)`;
+  if (scalar.uuid !== undefined && (operator === 'eq' || operator === 'ne')) {
+    // Not a UUID: equal to no row (and so distinct from every one).
+    if (!UUID.test(value)) return operator === 'eq' ? 'FALSE' : 'TRUE';
+    return ordered(scalar.uuid, operator, `${params.add(value.toLowerCase())}::uuid`);
+  }
   switch (operator) {
     case 'co':
       return `${column} LIKE ${param(`%${escapeLike(value)}%`)} ESCAPE '\\'`;
@@ -441,6 +550,13 @@ function valuePath(bound: Bound, inner: Filter, context: Context): string {
         compile(inner, context, elementBinder(alias, column, attribute, context.fail)),
       );
       return prefilter.length > 0 ? `(${[...prefilter, condition].join(' AND ')})` : condition;
+    }
+    case 'relation': {
+      if (bound.subAttribute) throw context.fail(notFilterable(bound.label));
+      const { column, attribute } = bound;
+      return column.exists(
+        compile(inner, context, relationBinder(column, attribute, context.fail)),
+      );
     }
     case 'complex':
       return compile(inner, context, complexBinder(bound.canonical, bound.attribute, context));

@@ -1,5 +1,5 @@
-import { Controller, Get, Inject, Param, UseInterceptors } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { All, Controller, Get, Inject, Param, UseInterceptors } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { APP_CONFIG, type AppConfig, DomainError } from '@rollcall/common';
 import {
   resourceType,
@@ -70,5 +70,22 @@ export class ScimDiscoveryController {
     const found = schemaDocumentById(this.baseUrl, id);
     if (!found) throw DomainError.notFound(`Schema "${id}"`);
     return found;
+  }
+
+  @All('Bulk')
+  @ApiOperation({ summary: 'Bulk operations are not supported (see ServiceProviderConfig)' })
+  @ApiResponse({ status: 501, description: 'Not implemented, in the SCIM error format' })
+  bulk(): never {
+    throw new DomainError(
+      'not_implemented',
+      'Bulk operations are not supported; send one request per resource.',
+    );
+  }
+
+  @All('Me')
+  @ApiOperation({ summary: 'The /Me endpoint is not supported' })
+  @ApiResponse({ status: 501, description: 'Not implemented, in the SCIM error format' })
+  me(): never {
+    throw new DomainError('not_implemented', 'The /Me endpoint is not supported.');
   }
 }

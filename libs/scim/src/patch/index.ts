@@ -4,6 +4,7 @@ export {
   MAX_PATCH_OPERATIONS,
   PATCH_OP_SCHEMA,
   parsePatchRequest,
+  type NormalizedOperation,
   type PatchOpName,
   type PatchOperation,
 } from './request';

@@ -31,7 +31,7 @@ function syntax(detail: string, field: string): DomainError {
   return new DomainError('invalid_syntax', detail, [{ field, message: detail }]);
 }
 
-export function parsePatchRequest(body: unknown): PatchOperation[] {
+export function parsePatchRequest(body: unknown): NormalizedOperation[] {
   if (!isRecord(body)) {
     throw syntax(
       'The PATCH request body must be a JSON object with "schemas" and "Operations" members.',

@@ -244,7 +244,7 @@ describe('schema catalog', () => {
     ]);
   });
 
-  it('describes Group with a unique displayName and immutable member references', () => {
+  it('describes Group with a unique displayName and immutable references to member users', () => {
     expect(GROUP_CORE.id).toBe(GROUP_SCHEMA);
     expect(names(GROUP_CORE.attributes)).toEqual(['displayName', 'members']);
     expect(find(GROUP_CORE.attributes, 'displayName')).toMatchObject({
@@ -258,10 +258,12 @@ describe('schema catalog', () => {
     expect(find(sub, 'value').mutability).toBe('immutable');
     expect(find(sub, '$ref')).toMatchObject({
       mutability: 'immutable',
-      referenceTypes: ['User', 'Group'],
+      referenceTypes: ['User'],
     });
     expect(find(sub, 'display').mutability).toBe('readOnly');
-    expect(find(sub, 'type').canonicalValues).toEqual(['User', 'Group']);
+    // Nested groups are not supported: only users can be members.
+    expect(find(sub, 'type').canonicalValues).toEqual(['User']);
+    expect(members.description).toContain('Nested groups are not supported');
   });
 
   it('wires the resource schemas to their core schemas and extensions', () => {

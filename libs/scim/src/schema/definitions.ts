@@ -388,23 +388,22 @@ export const GROUP_CORE: SchemaDefinition = deepFreeze({
     ),
     complex(
       'members',
-      'A list of members of the Group.',
+      'A list of members of the Group: users of the same organization. Nested groups are not ' +
+        'supported: a member that is a Group is refused.',
       [
-        attr('value', 'string', 'Identifier of the member of this Group.', {
+        attr('value', 'string', "The 'id' of a User that is a member of this Group.", {
           mutability: 'immutable',
         }),
-        attr(
-          '$ref',
-          'reference',
-          'The URI corresponding to a SCIM resource that is a member of this Group.',
-          { mutability: 'immutable', referenceTypes: ['User', 'Group'] },
-        ),
+        attr('$ref', 'reference', 'The URI of the User resource that is a member of this Group.', {
+          mutability: 'immutable',
+          referenceTypes: ['User'],
+        }),
         attr('display', 'string', DISPLAY_DESCRIPTION, { mutability: 'readOnly' }),
         attr(
           'type',
           'string',
-          "A label indicating the type of resource, e.g., 'User' or 'Group'.",
-          { mutability: 'immutable', canonicalValues: ['User', 'Group'] },
+          "A label indicating the type of resource: always 'User' (nested groups are not supported).",
+          { mutability: 'immutable', canonicalValues: ['User'] },
         ),
       ],
       { multiValued: true },

@@ -104,3 +104,33 @@ export class OrganizationListResponseDto {
   @ApiProperty({ nullable: true, type: String, example: null })
   nextCursor!: string | null;
 }
+
+export class OrganizationUpdateDto {
+  @ApiPropertyOptional({ example: 'Acme Corp.', maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ enum: PLANS, example: 'enterprise' })
+  @IsOptional()
+  @IsIn(PLANS)
+  plan?: Plan;
+
+  @ApiPropertyOptional({
+    description: 'Licenses in the subscription; the default pool takes the difference',
+    example: 750,
+    minimum: 0,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_LICENSES)
+  totalLicenses?: number;
+
+  @ApiPropertyOptional({ example: true })
+  @IsOptional()
+  @IsBoolean()
+  proForAllUsers?: boolean;
+}

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems, PageQueryDto, UuidParamPipe } from '@rollcall/common';
 import { OrganizationsService } from '@rollcall/identity';
@@ -13,6 +13,7 @@ import {
   OrganizationCreatedResponseDto,
   OrganizationListResponseDto,
   OrganizationResponseDto,
+  OrganizationUpdateDto,
 } from './organization.dto';
 import { TenantsService } from './tenants.service';
 
@@ -61,6 +62,21 @@ export class OrganizationsController {
   @ApiProblems('not_found')
   async get(@Param('id', OrganizationIdParam) id: string): Promise<OrganizationResponseDto> {
     return OrganizationResponseDto.from(await this.organizations.get(id));
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary: 'Change an organization’s plan, licenses, name or proForAllUsers',
+    description:
+      'A new totalLicenses resizes the default pool; it is refused when custom pools or seats in use would not fit.',
+  })
+  @ApiOkResponse({ type: OrganizationResponseDto })
+  @ApiProblems('not_found', 'validation_failed', 'not_enough_licenses', 'conflict')
+  async update(
+    @Param('id', OrganizationIdParam) id: string,
+    @Body() body: OrganizationUpdateDto,
+  ): Promise<OrganizationResponseDto> {
+    return OrganizationResponseDto.from(await this.organizations.update(id, body));
   }
 
   @Post(':id/admin-api-keys')

@@ -1,0 +1,96 @@
+import { Injectable } from '@nestjs/common';
+import type { Page } from '@rollcall/common';
+import { type GroupMemberDetail, type GroupSummary, GroupsService } from '@rollcall/identity';
+import { ScimIntegrationService } from '@rollcall/integration';
+import type {
+  GroupDetailResponseDto,
+  GroupListResponseDto,
+  GroupMemberResponseDto,
+  GroupResponseDto,
+} from './groups-admin.dto';
+
+interface PageQuery {
+  limit: number;
+  cursor?: string;
+}
+
+function toMember(member: GroupMemberDetail): GroupMemberResponseDto {
+  return { ...member, addedAt: member.addedAt.toISOString() };
+}
+
+/**
+ * Groups for an organization's admins (SPEC §7): lists with member counts, a group with a page of
+ * members, and manual groups. SCIM-managed groups are read-only while SCIM is enabled (SPEC §2).
+ */
+@Injectable()
+export class GroupsAdminService {
+  constructor(
+    private readonly groups: GroupsService,
+    private readonly integration: ScimIntegrationService,
+  ) {}
+
+  private async scimEnabled(organizationId: string): Promise<boolean> {
+    return (await this.integration.status(organizationId)).enabled;
+  }
+
+  private async options(organizationId: string) {
+    return { protectScimManaged: await this.scimEnabled(organizationId) };
+  }
+
+  private toResponse(group: GroupSummary, scimEnabled: boolean): GroupResponseDto {
+    return {
+      id: group.id,
+      displayName: group.displayName,
+      externalId: group.externalId,
+      scimManaged: group.scimManaged,
+      readOnly: group.scimManaged && scimEnabled,
+      memberCount: group.memberCount,
+      createdAt: group.createdAt.toISOString(),
+      updatedAt: group.updatedAt.toISOString(),
+    };
+  }
+
+  async list(organizationId: string, query: PageQuery): Promise<GroupListResponseDto> {
+    const page = await this.groups.list(organizationId, query);
+    const scim = await this.scimEnabled(organizationId);
+    return { data: page.data.map((g) => this.toResponse(g, scim)), nextCursor: page.nextCursor };
+  }
+
+  async get(organizationId: string, id: string, query: PageQuery): Promise<GroupDetailResponseDto> {
+    const group = await this.groups.summary(organizationId, id);
+    const members: Page<GroupMemberDetail> = await this.groups.members(organizationId, id, query);
+    return {
+      ...this.toResponse(group, await this.scimEnabled(organizationId)),
+      members: { data: members.data.map(toMember), nextCursor: members.nextCursor },
+    };
+  }
+
+  async create(organizationId: string, displayName: string): Promise<GroupResponseDto> {
+    const group = await this.groups.createManual(organizationId, displayName);
+    return this.toResponse(group, await this.scimEnabled(organizationId));
+  }
+
+  async rename(organizationId: string, id: string, displayName: string): Promise<GroupResponseDto> {
+    const options = await this.options(organizationId);
+    const group = await this.groups.rename(organizationId, id, displayName, options);
+    return this.toResponse(group, options.protectScimManaged);
+  }
+
+  async delete(organizationId: string, id: string): Promise<void> {
+    await this.groups.deleteManual(organizationId, id, await this.options(organizationId));
+  }
+
+  async addMembers(
+    organizationId: string,
+    id: string,
+    userIds: string[],
+  ): Promise<GroupResponseDto> {
+    const options = await this.options(organizationId);
+    const group = await this.groups.addMembers(organizationId, id, userIds, options);
+    return this.toResponse(group, options.protectScimManaged);
+  }
+
+  async removeMember(organizationId: string, id: string, userId: string): Promise<void> {
+    await this.groups.removeMember(organizationId, id, userId, await this.options(organizationId));
+  }
+}

@@ -1,0 +1,197 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig, DomainError } from '@rollcall/common';
+import { type Group, GroupsService } from '@rollcall/identity';
+import {
+  applyPatch,
+  COMMON_ATTRIBUTES,
+  compileFilter,
+  GROUP_RESOURCE,
+  hasProjection,
+  listResponse,
+  type ListResponse,
+  optionalString,
+  parseAttributeList,
+  parseFilter,
+  parsePaging,
+  parsePatchRequest,
+  type Projection,
+  projectionIncludes,
+  projectResource,
+  readProjection,
+  readSortOrder,
+  resolveAttribute,
+  type ScimQuery,
+  searchRequestQuery,
+  SqlParams,
+  versionFromIfMatch,
+} from '@rollcall/scim';
+import { groupColumn, GROUP_SORT_COLUMNS } from './group-columns';
+import { readGroupAttributes, readGroupDocument, toScimGroup } from './group-document';
+import { planGroupPatch } from './group-patch';
+
+type Json = Record<string, unknown>;
+
+/** A response: the document (none for a PATCH answered 204) and the version for the ETag. */
+export interface GroupResult {
+  document?: Json;
+  version: number;
+}
+
+const COMMON = [...COMMON_ATTRIBUTES];
+
+/** attributes / excludedAttributes, checked before anything changes (a bad name is a 400). */
+function checkedProjection(query: ScimQuery): Projection {
+  const projection = readProjection(query.attributes, query.excludedAttributes);
+  projectResource({}, GROUP_RESOURCE, projection.attributes, projection.excludedAttributes);
+  return projection;
+}
+
+/**
+ * SCIM /Groups over the identity domain's GroupsService: protocol in, membership rules in the
+ * domain. Members are read (in one query per response) only when the response carries them.
+ */
+@Injectable()
+export class ScimGroupsService {
+  private readonly baseUrl: string;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly groups: GroupsService,
+  ) {
+    this.baseUrl = `${config.publicUrl}/scim/v2`;
+  }
+
+  async create(organizationId: string, body: unknown, query: ScimQuery): Promise<GroupResult> {
+    const projection = checkedProjection(query);
+    const group = await this.groups.scimCreate(organizationId, readGroupDocument(body));
+    return this.result(group, projection);
+  }
+
+  /** The canonical URL of a group document (for the Location header). */
+  location(document: Json | undefined): string {
+    return `${this.baseUrl}/Groups/${String(document?.id)}`;
+  }
+
+  async get(organizationId: string, id: string, query: ScimQuery): Promise<GroupResult> {
+    const projection = checkedProjection(query);
+    return this.result(await this.groups.get(organizationId, id), projection);
+  }
+
+  async replace(
+    organizationId: string,
+    id: string,
+    body: unknown,
+    ifMatch: string | undefined,
+    query: ScimQuery,
+  ): Promise<GroupResult> {
+    const projection = checkedProjection(query);
+    const expectedVersion = versionFromIfMatch(ifMatch);
+    const group = await this.groups.scimReplace(
+      organizationId,
+      id,
+      readGroupDocument(body),
+      expectedVersion,
+    );
+    return this.result(group, projection);
+  }
+
+  /**
+   * PATCH. Answered 204 with the ETag (RFC 7644 §3.5.2 allows it), so that changing one member of
+   * a group of 100,000 never builds its member list; with `attributes` or `excludedAttributes`,
+   * 200 with the group as those parameters select it.
+   */
+  async patch(
+    organizationId: string,
+    id: string,
+    body: unknown,
+    ifMatch: string | undefined,
+    query: ScimQuery,
+  ): Promise<GroupResult> {
+    const projection = checkedProjection(query);
+    const expectedVersion = versionFromIfMatch(ifMatch);
+    const plan = planGroupPatch(parsePatchRequest(body));
+    const group = await this.groups.scimModify(
+      organizationId,
+      id,
+      expectedVersion,
+      (current) => {
+        const result = applyPatch(
+          toScimGroup(current, this.baseUrl),
+          plan.attributeOperations,
+          GROUP_RESOURCE,
+          COMMON,
+        );
+        return result.changed ? readGroupAttributes(result.resource) : undefined;
+      },
+      plan.memberChanges,
+    );
+    if (!hasProjection(projection)) return { version: group.version };
+    return this.result(group, projection);
+  }
+
+  async delete(organizationId: string, id: string): Promise<void> {
+    await this.groups.scimDelete(organizationId, id);
+  }
+
+  /** POST /Groups/.search: the same query, from a SearchRequest body. */
+  searchRequest(organizationId: string, body: unknown): Promise<ListResponse<Json>> {
+    return this.search(organizationId, searchRequestQuery(body));
+  }
+
+  async search(organizationId: string, query: ScimQuery): Promise<ListResponse<Json>> {
+    const paging = parsePaging(query.startIndex, query.count);
+    const projection = checkedProjection(query);
+    const filterText = optionalString('filter', query.filter);
+    const params = new SqlParams(2);
+    const where = filterText
+      ? compileFilter(parseFilter(filterText), GROUP_RESOURCE, COMMON, groupColumn, params)
+      : undefined;
+    const sort = this.sortExpression(optionalString('sortBy', query.sortBy));
+    const descending = readSortOrder(query.sortOrder);
+    const { total, groups } = await this.groups.searchForScim(organizationId, {
+      ...(where ? { where, params: params.values } : {}),
+      ...(sort ? { orderBy: sort } : {}),
+      descending,
+      offset: paging.startIndex - 1,
+      limit: paging.count,
+    });
+    return listResponse(total, paging, await this.documents(organizationId, groups, projection));
+  }
+
+  private async result(group: Group, projection: Projection): Promise<GroupResult> {
+    const [document] = await this.documents(group.organizationId, [group], projection);
+    return { document, version: group.version };
+  }
+
+  /** The documents of a page of groups, with the members of all of them read in one query. */
+  private async documents(
+    organizationId: string,
+    groups: Group[],
+    projection: Projection,
+  ): Promise<Json[]> {
+    const members =
+      groups.length > 0 && projectionIncludes(projection, GROUP_RESOURCE, 'members')
+        ? await this.groups.membersOf(
+            organizationId,
+            groups.map((g) => g.id),
+          )
+        : undefined;
+    return groups.map((group) =>
+      projectResource(
+        toScimGroup(group, this.baseUrl, members?.get(group.id)),
+        GROUP_RESOURCE,
+        projection.attributes,
+        projection.excludedAttributes,
+      ),
+    );
+  }
+
+  private sortExpression(sortBy: string | undefined): string | undefined {
+    if (!sortBy) return undefined;
+    const [path] = parseAttributeList(sortBy);
+    const resolved = path && resolveAttribute(GROUP_RESOURCE, path, COMMON);
+    const column = resolved && GROUP_SORT_COLUMNS[resolved.canonicalPath.toLowerCase()];
+    if (!column) throw new DomainError('invalid_value', `Groups cannot be sorted by "${sortBy}".`);
+    return column;
+  }
+}

@@ -1,0 +1,1 @@
+export { UsersAdminModule } from './users-admin.module';

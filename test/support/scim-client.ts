@@ -1,0 +1,71 @@
+import type { ScimTenant } from './factories';
+import type { TestApp } from './test-app';
+
+export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
+export const SCIM_ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+type Query = Record<string, string | number>;
+
+/** SCIM requests as an identity provider sends them, with the tenant's SCIM credentials. */
+export function scimClient(app: TestApp, tenant: Pick<ScimTenant, 'scimAuth'>) {
+  const send = (body: unknown) => JSON.stringify(body);
+  return {
+    get: (path: string, query: Query = {}) =>
+      app.http().get(`/scim/v2${path}`).query(query).set('Authorization', tenant.scimAuth),
+    post: (path: string, body: unknown, query: Query = {}) =>
+      app
+        .http()
+        .post(`/scim/v2${path}`)
+        .query(query)
+        .set('Authorization', tenant.scimAuth)
+        .set('Content-Type', 'application/scim+json')
+        .send(send(body)),
+    put: (path: string, body: unknown, query: Query = {}) =>
+      app
+        .http()
+        .put(`/scim/v2${path}`)
+        .query(query)
+        .set('Authorization', tenant.scimAuth)
+        .set('Content-Type', 'application/scim+json')
+        .send(send(body)),
+    /** PATCH with a PatchOp body made of `operations`. */
+    patch: (path: string, operations: unknown[], query: Query = {}) =>
+      app
+        .http()
+        .patch(`/scim/v2${path}`)
+        .query(query)
+        .set('Authorization', tenant.scimAuth)
+        .set('Content-Type', 'application/scim+json')
+        .send(send({ schemas: [PATCH_OP], Operations: operations })),
+    /** PATCH with any body. */
+    patchBody: (path: string, body: unknown, query: Query = {}) =>
+      app
+        .http()
+        .patch(`/scim/v2${path}`)
+        .query(query)
+        .set('Authorization', tenant.scimAuth)
+        .set('Content-Type', 'application/scim+json')
+        .send(send(body)),
+    delete: (path: string) =>
+      app.http().delete(`/scim/v2${path}`).set('Authorization', tenant.scimAuth),
+  };
+}
+
+export type ScimClient = ReturnType<typeof scimClient>;
+
+/** Creates SCIM users and returns their ids, in order. */
+export async function scimUsers(
+  client: ScimClient,
+  userNames: string[],
+  extra: Record<string, unknown> = {},
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (const userName of userNames) {
+    const response = await client.post('/Users', { userName, ...extra });
+    if (response.status !== 201) {
+      throw new Error(`creating ${userName} failed: ${response.status} ${response.text}`);
+    }
+    ids.push((response.body as { id: string }).id);
+  }
+  return ids;
+}
