@@ -16,3 +16,9 @@ export {
 } from './http/query';
 export * from './filter';
 export * from './patch';
+export {
+  ScimResourceController,
+  type ScimResourceDocs,
+  type ScimResourceResult,
+  type ScimResourceService,
+} from './http/resource.controller';

@@ -1,0 +1,210 @@
+import {
+  Body,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+  Res,
+  UseInterceptors,
+} from '@nestjs/common';
+import {
+  ApiBody,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Response } from 'express';
+import { OUTCOME_NOTE, UuidParamPipe } from '@rollcall/common';
+import { ScimAuth, ScimOrganizationId } from '@rollcall/integration';
+import { etagOf } from './etag';
+import type { ListResponse } from './list';
+import type { ScimQuery } from './query';
+import { ScimResponseInterceptor } from './scim-response.interceptor';
+import { SEARCH_REQUEST } from '../schema/definitions';
+
+type Json = Record<string, unknown>;
+
+/** What a SCIM resource operation answers: the document (none for 204), its version, a log note. */
+export interface ScimResourceResult {
+  document?: Json;
+  version: number;
+  /** What the provisioning log should say about a success (e.g. the license pool chosen). */
+  note?: string;
+}
+
+/** The protocol operations every SCIM resource type offers (RFC 7644 §3). */
+export interface ScimResourceService {
+  create(organizationId: string, body: unknown, query: ScimQuery): Promise<ScimResourceResult>;
+  get(organizationId: string, id: string, query: ScimQuery): Promise<ScimResourceResult>;
+  replace(
+    organizationId: string,
+    id: string,
+    body: unknown,
+    ifMatch: string | undefined,
+    query: ScimQuery,
+  ): Promise<ScimResourceResult>;
+  patch(
+    organizationId: string,
+    id: string,
+    body: unknown,
+    ifMatch: string | undefined,
+    query: ScimQuery,
+  ): Promise<ScimResourceResult>;
+  delete(organizationId: string, id: string): Promise<void>;
+  search(organizationId: string, query: ScimQuery): Promise<ListResponse<Json>>;
+  searchRequest(organizationId: string, body: unknown): Promise<ListResponse<Json>>;
+  location(document: Json | undefined): string;
+}
+
+/** The OpenAPI text and examples of one resource type. */
+export interface ScimResourceDocs {
+  resource: 'User' | 'Group';
+  example: Json;
+  writeExample: Json;
+  patchExample: Json;
+  listExample: Json;
+  searchFilter: string;
+  create: { summary: string; description?: string };
+  list: { summary: string; description?: string };
+  replace: { summary: string; description?: string };
+  patch: { summary: string; description?: string; noContent?: string };
+  delete: { summary: string };
+}
+
+/** Sets the ETag and the log note; a result without a document is answered 204 No Content. */
+function send(res: Response, result: ScimResourceResult): Json | undefined {
+  res.setHeader('ETag', etagOf(result.version));
+  if (result.note) res.locals[OUTCOME_NOTE] = result.note;
+  if (!result.document) res.status(204);
+  return result.document;
+}
+
+/**
+ * The HTTP side of a SCIM resource type, the same for /Users and /Groups: authentication, content
+ * type, ETags and Location, thin handlers over a {@link ScimResourceService}. A subclass adds
+ * `@Controller('scim/v2/<Resources>')` and passes its service to `super`.
+ */
+export function ScimResourceController(docs: ScimResourceDocs) {
+  const Id = new UuidParamPipe(docs.resource);
+  const resource = { type: 'object', example: docs.example } as const;
+
+  @ApiTags('SCIM 2.0')
+  @ScimAuth()
+  @UseInterceptors(ScimResponseInterceptor)
+  abstract class ScimResourceControllerBase {
+    constructor(private readonly service: ScimResourceService) {}
+
+    @Post()
+    @ApiOperation(docs.create)
+    @ApiBody({ schema: { type: 'object', example: docs.writeExample } })
+    @ApiCreatedResponse({ description: `The ${docs.resource.toLowerCase()}`, schema: resource })
+    async create(
+      @ScimOrganizationId() organizationId: string,
+      @Body() body: unknown,
+      @Query() query: ScimQuery,
+      @Res({ passthrough: true }) res: Response,
+    ): Promise<Json | undefined> {
+      const result = await this.service.create(organizationId, body, query);
+      res.status(201).setHeader('Location', this.service.location(result.document));
+      return send(res, result);
+    }
+
+    @Get()
+    @ApiOperation(docs.list)
+    @ApiOkResponse({
+      description: 'A ListResponse',
+      schema: { type: 'object', example: docs.listExample },
+    })
+    list(
+      @ScimOrganizationId() organizationId: string,
+      @Query() query: ScimQuery,
+    ): Promise<ListResponse<Json>> {
+      return this.service.search(organizationId, query);
+    }
+
+    @Post('.search')
+    @HttpCode(200)
+    @ApiOperation({ summary: `Search with a SearchRequest body (RFC 7644 §3.4.3)` })
+    @ApiBody({
+      schema: {
+        type: 'object',
+        example: { schemas: [SEARCH_REQUEST], filter: docs.searchFilter, startIndex: 1, count: 10 },
+      },
+    })
+    @ApiOkResponse({
+      description: 'A ListResponse',
+      schema: { type: 'object', example: docs.listExample },
+    })
+    search(
+      @ScimOrganizationId() organizationId: string,
+      @Body() body: unknown,
+    ): Promise<ListResponse<Json>> {
+      return this.service.searchRequest(organizationId, body);
+    }
+
+    @Get(':id')
+    @ApiOperation({ summary: `Get a ${docs.resource.toLowerCase()}` })
+    @ApiOkResponse({ description: `The ${docs.resource.toLowerCase()}`, schema: resource })
+    async get(
+      @ScimOrganizationId() organizationId: string,
+      @Param('id', Id) id: string,
+      @Query() query: ScimQuery,
+      @Res({ passthrough: true }) res: Response,
+    ): Promise<Json | undefined> {
+      return send(res, await this.service.get(organizationId, id, query));
+    }
+
+    @Put(':id')
+    @ApiOperation(docs.replace)
+    @ApiBody({ schema: { type: 'object', example: docs.writeExample } })
+    @ApiOkResponse({ description: `The ${docs.resource.toLowerCase()}`, schema: resource })
+    async replace(
+      @ScimOrganizationId() organizationId: string,
+      @Param('id', Id) id: string,
+      @Body() body: unknown,
+      @Query() query: ScimQuery,
+      @Headers('if-match') ifMatch: string | undefined,
+      @Res({ passthrough: true }) res: Response,
+    ): Promise<Json | undefined> {
+      return send(res, await this.service.replace(organizationId, id, body, ifMatch, query));
+    }
+
+    @Patch(':id')
+    @ApiOperation({
+      summary: docs.patch.summary,
+      ...(docs.patch.description ? { description: docs.patch.description } : {}),
+    })
+    @ApiBody({ schema: { type: 'object', example: docs.patchExample } })
+    @ApiOkResponse({ description: `The ${docs.resource.toLowerCase()}`, schema: resource })
+    @ApiNoContentResponse({ description: docs.patch.noContent ?? 'Modified' })
+    async patch(
+      @ScimOrganizationId() organizationId: string,
+      @Param('id', Id) id: string,
+      @Body() body: unknown,
+      @Query() query: ScimQuery,
+      @Headers('if-match') ifMatch: string | undefined,
+      @Res({ passthrough: true }) res: Response,
+    ): Promise<Json | undefined> {
+      return send(res, await this.service.patch(organizationId, id, body, ifMatch, query));
+    }
+
+    @Delete(':id')
+    @HttpCode(204)
+    @ApiOperation(docs.delete)
+    @ApiNoContentResponse({ description: 'Done' })
+    async delete(
+      @ScimOrganizationId() organizationId: string,
+      @Param('id', Id) id: string,
+    ): Promise<void> {
+      await this.service.delete(organizationId, id);
+    }
+  }
+  return ScimResourceControllerBase;
+}
