@@ -1,28 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig, DomainError } from '@rollcall/common';
+import { APP_CONFIG, type AppConfig } from '@rollcall/common';
 import { type Group, GroupsService } from '@rollcall/identity';
 import {
   applyPatch,
   COMMON_ATTRIBUTES,
-  compileFilter,
   GROUP_RESOURCE,
   hasProjection,
   listResponse,
   type ListResponse,
-  optionalString,
-  parseAttributeList,
-  parseFilter,
-  parsePaging,
   parsePatchRequest,
   type Projection,
   projectionIncludes,
   projectResource,
   readProjection,
-  readSortOrder,
-  resolveAttribute,
   type ScimQuery,
   searchRequestQuery,
-  SqlParams,
+  compileSearch,
   versionFromIfMatch,
 } from '@rollcall/scim';
 import { groupColumn, GROUP_SORT_COLUMNS } from './group-columns';
@@ -139,22 +132,12 @@ export class ScimGroupsService {
   }
 
   async search(organizationId: string, query: ScimQuery): Promise<ListResponse<Json>> {
-    const paging = parsePaging(query.startIndex, query.count);
     const projection = checkedProjection(query);
-    const filterText = optionalString('filter', query.filter);
-    const params = new SqlParams(2);
-    const where = filterText
-      ? compileFilter(parseFilter(filterText), GROUP_RESOURCE, COMMON, groupColumn, params)
-      : undefined;
-    const sort = this.sortExpression(optionalString('sortBy', query.sortBy));
-    const descending = readSortOrder(query.sortOrder);
-    const { total, groups } = await this.groups.searchForScim(organizationId, {
-      ...(where ? { where, params: params.values } : {}),
-      ...(sort ? { orderBy: sort } : {}),
-      descending,
-      offset: paging.startIndex - 1,
-      limit: paging.count,
+    const { paging, search } = compileSearch(query, GROUP_RESOURCE, {
+      filter: groupColumn,
+      sort: GROUP_SORT_COLUMNS,
     });
+    const { total, groups } = await this.groups.searchForScim(organizationId, search);
     return listResponse(total, paging, await this.documents(organizationId, groups, projection));
   }
 
@@ -184,14 +167,5 @@ export class ScimGroupsService {
         projection.excludedAttributes,
       ),
     );
-  }
-
-  private sortExpression(sortBy: string | undefined): string | undefined {
-    if (!sortBy) return undefined;
-    const [path] = parseAttributeList(sortBy);
-    const resolved = path && resolveAttribute(GROUP_RESOURCE, path, COMMON);
-    const column = resolved && GROUP_SORT_COLUMNS[resolved.canonicalPath.toLowerCase()];
-    if (!column) throw new DomainError('invalid_value', `Groups cannot be sorted by "${sortBy}".`);
-    return column;
   }
 }

@@ -1,26 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig, DomainError } from '@rollcall/common';
+import { APP_CONFIG, type AppConfig } from '@rollcall/common';
 import { GroupsService, type User, type UserGroup, UserLifecycleService } from '@rollcall/identity';
 import {
   applyPatch,
   COMMON_ATTRIBUTES,
-  compileFilter,
   listResponse,
   type ListResponse,
-  parseAttributeList,
-  parseFilter,
-  parsePaging,
   parsePatchRequest,
   projectionIncludes,
   projectResource,
-  resolveAttribute,
   ROLLCALL_USER_SCHEMA,
-  SqlParams,
+  compileSearch,
   USER_RESOURCE,
-  optionalString,
   type Projection,
   readProjection,
-  readSortOrder,
   type ScimQuery,
   searchRequestQuery,
   versionFromIfMatch,
@@ -160,28 +153,12 @@ export class ScimUsersService {
   }
 
   async search(organizationId: string, query: ScimQuery): Promise<ListResponse<Json>> {
-    const paging = parsePaging(query.startIndex, query.count);
     const projection = readProjection(query.attributes, query.excludedAttributes);
-    const filterText = optionalString('filter', query.filter);
-    const params = new SqlParams(2);
-    const where = filterText
-      ? compileFilter(
-          parseFilter(filterText),
-          USER_RESOURCE,
-          COMMON,
-          (path) => USER_COLUMNS[path],
-          params,
-        )
-      : undefined;
-    const sort = this.sortExpression(optionalString('sortBy', query.sortBy));
-    const descending = readSortOrder(query.sortOrder);
-    const { total, users } = await this.lifecycle.searchForScim(organizationId, {
-      ...(where ? { where, params: params.values } : {}),
-      ...(sort ? { orderBy: sort } : {}),
-      descending,
-      offset: paging.startIndex - 1,
-      limit: paging.count,
+    const { paging, search } = compileSearch(query, USER_RESOURCE, {
+      filter: (path) => USER_COLUMNS[path],
+      sort: USER_SORT_COLUMNS,
     });
+    const { total, users } = await this.lifecycle.searchForScim(organizationId, search);
     const groups = await this.groupsOf(
       organizationId,
       users.map((u) => u.id),
@@ -204,14 +181,5 @@ export class ScimUsersService {
       return undefined;
     }
     return this.groups.groupsOfUsers(organizationId, userIds);
-  }
-
-  private sortExpression(sortBy: string | undefined): string | undefined {
-    if (!sortBy) return undefined;
-    const [path] = parseAttributeList(sortBy);
-    const resolved = path && resolveAttribute(USER_RESOURCE, path, COMMON);
-    const column = resolved && USER_SORT_COLUMNS[resolved.canonicalPath.toLowerCase()];
-    if (!column) throw new DomainError('invalid_value', `Users cannot be sorted by "${sortBy}".`);
-    return column;
   }
 }

@@ -22,3 +22,4 @@ export {
   type ScimResourceResult,
   type ScimResourceService,
 } from './http/resource.controller';
+export { compileSearch, type CompiledSearch, type ResourceColumns } from './http/search';

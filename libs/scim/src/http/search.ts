@@ -1,0 +1,67 @@
+import { DomainError } from '@rollcall/common';
+import { parseAttributeList, parseFilter } from '../filter/parser';
+import { resolveAttribute } from '../filter/resolve';
+import { compileFilter, type SqlColumn, SqlParams } from '../filter/sql';
+import { COMMON_ATTRIBUTES } from '../schema/definitions';
+import type { ResourceSchema } from '../schema/types';
+import { type Paging, parsePaging } from './list';
+import { optionalString, type ScimQuery, readSortOrder } from './query';
+
+/** Where a resource type's attributes live in SQL, for filtering and sorting. */
+export interface ResourceColumns {
+  /** By lowercased canonical path (see compileFilter). */
+  filter: (canonicalPath: string) => SqlColumn | undefined;
+  /** Sortable expressions by lowercased canonical path. */
+  sort: Record<string, string>;
+}
+
+/** A list or search request compiled to parameterized SQL over the resource's table. */
+export interface CompiledSearch {
+  paging: Paging;
+  search: {
+    where?: string;
+    params?: unknown[];
+    orderBy?: string;
+    descending: boolean;
+    offset: number;
+    limit: number;
+  };
+}
+
+/**
+ * Turns `filter`, `sortBy`, `sortOrder`, `startIndex` and `count` into SQL (the table's alias and
+ * `$1`, the organization id, are the repository's). Shared by /Users and /Groups.
+ */
+export function compileSearch(
+  query: ScimQuery,
+  resource: ResourceSchema,
+  columns: ResourceColumns,
+): CompiledSearch {
+  const common = [...COMMON_ATTRIBUTES];
+  const paging = parsePaging(query.startIndex, query.count);
+  const filterText = optionalString('filter', query.filter);
+  const params = new SqlParams(2);
+  const where = filterText
+    ? compileFilter(parseFilter(filterText), resource, common, columns.filter, params)
+    : undefined;
+  const sortBy = optionalString('sortBy', query.sortBy);
+  let orderBy: string | undefined;
+  if (sortBy) {
+    const [path] = parseAttributeList(sortBy);
+    const resolved = path && resolveAttribute(resource, path, common);
+    orderBy = resolved && columns.sort[resolved.canonicalPath.toLowerCase()];
+    if (!orderBy) {
+      throw new DomainError('invalid_value', `${resource.name}s cannot be sorted by "${sortBy}".`);
+    }
+  }
+  return {
+    paging,
+    search: {
+      ...(where ? { where, params: params.values } : {}),
+      ...(orderBy ? { orderBy } : {}),
+      descending: readSortOrder(query.sortOrder),
+      offset: paging.startIndex - 1,
+      limit: paging.count,
+    },
+  };
+}
