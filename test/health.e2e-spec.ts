@@ -1,3 +1,4 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { startTestApp, type TestApp } from './support/test-app';
 
 describe('health and API docs', () => {
@@ -74,12 +75,27 @@ describe('health and API docs', () => {
           );
           const [status, response] = success ?? [];
           if (status !== '204') {
-            expect([where, response?.content?.['application/json']?.schema]).toEqual([
-              where,
-              expect.anything(),
-            ]);
+            // Downloads (`….csv`) are typed as text/csv; everything else as JSON.
+            const type = path.endsWith('.csv') ? 'text/csv' : 'application/json';
+            expect([where, response?.content?.[type]?.schema]).toEqual([where, expect.anything()]);
           }
           expect([where, operation.responses['401']]).toEqual([where, expect.anything()]);
+        }
+      }
+    });
+
+    it('passes an OpenAPI 3 validator', async () => {
+      const validated = await SwaggerParser.validate(structuredClone(document) as never, {
+        resolve: { external: false },
+      });
+      expect(Object.keys(validated.paths ?? {}).length).toBe(Object.keys(document.paths).length);
+    });
+
+    it('uses only OpenAPI 3 methods', () => {
+      const allowed = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+      for (const [path, operations] of Object.entries(document.paths)) {
+        for (const method of Object.keys(operations)) {
+          expect([path, method, allowed.includes(method)]).toEqual([path, method, true]);
         }
       }
     });

@@ -33,6 +33,10 @@ export function testConfig(
     operatorToken: { value: OPERATOR_TOKEN, generated: false },
     logLevel: 'silent',
     seedDemo: false,
+    smtp: { url: undefined, from: 'Rollcall <no-reply@rollcall.test>' },
+    // Tests that deliver email turn the worker on (or drive it by hand).
+    outbox: { worker: false, pollIntervalMs: 50, maxAttempts: 3 },
+    metricsToken: undefined,
     ...overrides,
   };
 }

@@ -4,6 +4,7 @@ import { DatabaseModule } from '@rollcall/database';
 import { IdentityModule } from '@rollcall/identity';
 import { IntegrationModule } from '@rollcall/integration';
 import { LicensePoolsModule } from '@rollcall/license-pools';
+import { NotificationsModule } from '@rollcall/notifications';
 import { OperationsModule } from '@rollcall/operations';
 import { SamlModule } from '@rollcall/saml';
 import { ScimModule } from '@rollcall/scim';
@@ -27,6 +28,7 @@ import { UsersAdminModule } from '@rollcall/users';
     ScimGroupsModule,
     SamlModule,
     OperationsModule,
+    NotificationsModule,
   ],
 })
 export class AppModule {}

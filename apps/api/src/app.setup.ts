@@ -1,7 +1,7 @@
 import { type INestApplication } from '@nestjs/common';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import express from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { assignRequestId, bodyParserErrors, ProblemDto, requireJsonBodies } from '@rollcall/common';
@@ -19,7 +19,7 @@ export function configureApp(app: INestApplication): INestApplication {
   expressApp.useLogger(app.get(Logger));
   expressApp.disable('x-powered-by');
   expressApp.use(assignRequestId);
-  expressApp.use(helmet());
+  expressApp.use(securityHeaders());
   expressApp.use(['/api', '/scim'], requireJsonBodies);
   expressApp.use(
     express.json({
@@ -38,6 +38,24 @@ export function configureApp(app: INestApplication): INestApplication {
     customSiteTitle: 'Rollcall API',
   });
   return app;
+}
+
+/**
+ * helmet's defaults everywhere, except one directive on Swagger UI (/docs and its assets): helmet's
+ * CSP has `upgrade-insecure-requests`, so a browser that opens /docs over plain HTTP at an address
+ * other than localhost (Docker Compose on a server, a VM) fetches the page's scripts and styles over
+ * HTTPS instead, fails, and shows a blank page. Those assets are all same-origin, so over HTTPS the
+ * directive changes nothing; every other directive (script-src 'self', no inline script, ...) stays.
+ */
+function securityHeaders() {
+  const everywhere = helmet();
+  const swaggerUi = helmet({
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+  });
+  return (request: Request, response: Response, next: NextFunction) =>
+    request.path === '/docs' || request.path.startsWith('/docs/')
+      ? swaggerUi(request, response, next)
+      : everywhere(request, response, next);
 }
 
 function openApiConfig() {

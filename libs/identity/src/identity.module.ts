@@ -5,6 +5,8 @@ import { LicensePoolsRepository } from './license-pools/license-pools.repository
 import { LicensePoolsService } from './license-pools/license-pools.service';
 import { SeatLedger } from './license-pools/seat-ledger';
 import { OutboxRepository } from './outbox/outbox.repository';
+import { OutboxService } from './outbox/outbox.service';
+import { SeatUsageService } from './license-pools/seat-usage.service';
 import { UserLifecycleService } from './users/user-lifecycle.service';
 import { UsersRepository } from './users/users.repository';
 import { OrganizationsRepository } from './organizations/organizations.repository';
@@ -22,11 +24,20 @@ import { OrganizationsService } from './organizations/organizations.service';
     SeatLedger,
     LicensePoolsService,
     OutboxRepository,
+    OutboxService,
+    SeatUsageService,
     UsersRepository,
     UserLifecycleService,
     GroupsRepository,
     GroupsService,
   ],
-  exports: [OrganizationsService, UserLifecycleService, LicensePoolsService, GroupsService],
+  exports: [
+    OrganizationsService,
+    UserLifecycleService,
+    LicensePoolsService,
+    GroupsService,
+    OutboxService,
+    SeatUsageService,
+  ],
 })
 export class IdentityModule {}

@@ -11,6 +11,12 @@ export {
   UserLifecycleService,
   type ScimWrite,
   type AdminUserCriteria,
+  type UserErasure,
+  ADMIN_USER_SORTS,
+  type AdminUserSort,
+  type AdminUserPosition,
+  type AdminUserListItem,
+  type AdminUserOptions,
 } from './users/user-lifecycle.service';
 export type { User, UserProfile } from './users/user.model';
 export type { UserSearch } from './users/users.repository';
@@ -50,3 +56,10 @@ export type {
 } from './groups/group.model';
 export { MAX_DISPLAY_NAME_LENGTH as MAX_GROUP_DISPLAY_NAME_LENGTH } from './groups/group.model';
 export type { GroupSearch } from './groups/groups.repository';
+export { OutboxService, type ClaimedMessage, type OutboxBacklog } from './outbox/outbox.service';
+export { OUTBOX_KINDS, type OutboxKind } from './outbox/outbox-message.entity';
+export {
+  SeatUsageService,
+  OTHER_POOLS,
+  type PoolSeatUsage,
+} from './license-pools/seat-usage.service';

@@ -4,6 +4,7 @@ export {
   type ScimPrincipal,
   type ScimCredentials,
   type ScimIntegrationStatus,
+  type ScimExpiryNotice,
 } from './settings/scim-integration.service';
 export {
   ScimAuth,

@@ -1,1 +1,2 @@
 export { OperationsModule } from './operations.module';
+export { MetricsService, type EmailResult } from './metrics/metrics.service';

@@ -1,10 +1,20 @@
-import { Module } from '@nestjs/common';
+import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { IdentityModule } from '@rollcall/identity';
 import { HealthController } from './health.controller';
+import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsService } from './metrics/metrics.service';
 
-/** What operators and load balancers poll: health now, metrics with the admin issue. */
+/** What operators and load balancers poll: /health/live, /health/ready and /metrics. */
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' })],
-  controllers: [HealthController],
+  imports: [TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }), IdentityModule],
+  controllers: [HealthController, MetricsController],
+  providers: [MetricsService],
+  exports: [MetricsService],
 })
-export class OperationsModule {}
+export class OperationsModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
+  }
+}

@@ -1,8 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { PageQueryDto } from '@rollcall/common';
+import { Transform, Type } from 'class-transformer';
 import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { MAX_PAGE_SIZE } from '@rollcall/common';
+import {
+  ADMIN_USER_SORTS,
+  type AdminUserSort,
   LICENSE_TIERS,
   ROLES,
   type Role,
@@ -11,18 +24,35 @@ import {
   type UserStatus,
 } from '@rollcall/identity';
 
-export class UserListQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ enum: USER_STATUSES, example: 'active' })
+/** The admin list's filters and order, shared by the list and the CSV export. */
+export class UserFilterQueryDto {
+  @ApiPropertyOptional({
+    enum: USER_STATUSES,
+    description: 'Only users in this status',
+    example: 'active',
+  })
   @IsOptional()
   @IsIn(USER_STATUSES)
   status?: UserStatus;
 
-  @ApiPropertyOptional({ format: 'uuid', example: '5b7c1e2a-8f7d-4c1e-9a3b-1f2e3d4c5b6a' })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Only users of this license pool',
+    example: '5b7c1e2a-8f7d-4c1e-9a3b-1f2e3d4c5b6a',
+  })
   @IsOptional()
   @IsUUID()
   poolId?: string;
 
-  @ApiPropertyOptional({ example: true })
+  @ApiPropertyOptional({ enum: ROLES, description: 'Only users with this role', example: 'admin' })
+  @IsOptional()
+  @IsIn(ROLES)
+  role?: Role;
+
+  @ApiPropertyOptional({
+    description: 'Only users the IdP manages through SCIM (true) or only the others (false)',
+    example: true,
+  })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) =>
     value === 'true' ? true : value === 'false' ? false : value,
@@ -30,11 +60,55 @@ export class UserListQueryDto extends PageQueryDto {
   @IsBoolean()
   scimManaged?: boolean;
 
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Only members of this group',
+    example: '0f8fad5b-d9cb-469f-a165-70867728950e',
+  })
+  @IsOptional()
+  @IsUUID()
+  groupId?: string;
+
   @ApiPropertyOptional({ description: 'Text in userName, names or email', example: 'jensen' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   q?: string;
+
+  @ApiPropertyOptional({
+    enum: ADMIN_USER_SORTS,
+    default: 'createdAt',
+    description:
+      'Order: a field, descending with a leading `-`; ties are broken by id. `lastLoginAt` puts users who never signed in first (last with `-lastLoginAt`). A `cursor` only continues the order it was made for.',
+    example: '-lastLoginAt',
+  })
+  @IsOptional()
+  @IsIn(ADMIN_USER_SORTS)
+  sort?: AdminUserSort;
+}
+
+export class UserListQueryDto extends UserFilterQueryDto {
+  @ApiPropertyOptional({
+    description: `Items per page (1-${MAX_PAGE_SIZE})`,
+    example: 50,
+    default: 50,
+  })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit?: number;
+
+  @ApiPropertyOptional({
+    description: 'The `nextCursor` of the previous page (with the same `sort`)',
+    example:
+      'WyJjcmVhdGVkQXQiLCIyMDI2LTExLTIzVDAzOjAwOjAwLjAwMFoiLCIyODE5YzIyMy03Zjc2LTQ1M2EtOTE5ZC00MTM4NjE5MDQ2NDYiXQ',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,600}$/, { message: 'cursor must be a cursor returned by this API' })
+  cursor?: string;
 }
 
 export class UserUpdateDto {

@@ -1,33 +1,152 @@
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, type Page, toPage } from '@rollcall/common';
+import { DomainError, type Page } from '@rollcall/common';
 import {
   type AdminUserCriteria,
+  type AdminUserOptions,
+  type AdminUserPosition,
+  type AdminUserSort,
+  GroupsService,
   type Role,
   type User,
   UserLifecycleService,
 } from '@rollcall/identity';
+import { ScimIntegrationService, ProvisioningLogService } from '@rollcall/integration';
+import { csvLine } from './csv';
 
 const SSO_MAY_REVERT =
   'SSO is the source of truth for license pools: if the IdP sends licensePoolName at sign-in, the user moves to that pool.';
 
-/** The admin's view of users (SPEC §7): list, get, role and pool changes. */
+/** Rows per query of the CSV export: the export never holds more than this many users at once. */
+export const EXPORT_BATCH_SIZE = 500;
+
+export const EXPORT_COLUMNS = [
+  'email',
+  'userName',
+  'givenName',
+  'familyName',
+  'displayName',
+  'role',
+  'status',
+  'licensePool',
+  'groups',
+  'externalId',
+] as const;
+
+/** A cursor names its sort, the sort key of the last row and its id: base64url JSON. */
+function encodeCursor(sort: AdminUserSort, position: AdminUserPosition): string {
+  return Buffer.from(JSON.stringify([sort, position.key, position.id]), 'utf8').toString(
+    'base64url',
+  );
+}
+
+function decodeCursor(
+  sort: AdminUserSort,
+  cursor: string | undefined,
+): AdminUserPosition | undefined {
+  if (cursor === undefined) return undefined;
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    decoded = undefined;
+  }
+  if (
+    Array.isArray(decoded) &&
+    decoded.length === 3 &&
+    decoded[0] === sort &&
+    typeof decoded[1] === 'string' &&
+    typeof decoded[2] === 'string'
+  ) {
+    return { key: decoded[1], id: decoded[2] };
+  }
+  throw new DomainError(
+    'validation_failed',
+    `cursor is not a cursor returned by this API for sort=${sort}.`,
+    [{ field: 'cursor', message: 'cursor must be a cursor returned by this API for this sort' }],
+  );
+}
+
+/**
+ * The admin's view of users (SPEC §7): list and export, get, role and pool changes, deactivation,
+ * reactivation and anonymization. The rules live in the identity domain.
+ */
 @Injectable()
 export class UsersAdminService {
-  constructor(private readonly lifecycle: UserLifecycleService) {}
+  constructor(
+    private readonly lifecycle: UserLifecycleService,
+    private readonly groups: GroupsService,
+    private readonly integration: ScimIntegrationService,
+    private readonly provisioningLog: ProvisioningLogService,
+  ) {}
+
+  private async options(organizationId: string): Promise<AdminUserOptions> {
+    return { protectScimManaged: (await this.integration.status(organizationId)).enabled };
+  }
 
   async list(
     organizationId: string,
     criteria: AdminUserCriteria,
+    sort: AdminUserSort,
     limit: number,
     cursor?: string,
   ): Promise<Page<User>> {
     const rows = await this.lifecycle.listForAdmin(
       organizationId,
       criteria,
+      sort,
       limit + 1,
-      decodeCursor(cursor),
+      decodeCursor(sort, cursor),
     );
-    return toPage(rows, limit, (user) => user);
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return {
+      data: items.map((r) => r.user),
+      nextCursor: rows.length > limit && last ? encodeCursor(sort, last.position) : null,
+    };
+  }
+
+  /**
+   * The filtered list as CSV lines (header first), read in batches of EXPORT_BATCH_SIZE with their
+   * groups, so the export streams whatever the organization's size.
+   */
+  async *exportCsv(
+    organizationId: string,
+    criteria: AdminUserCriteria,
+    sort: AdminUserSort,
+  ): AsyncGenerator<string> {
+    yield csvLine(EXPORT_COLUMNS);
+    let after: AdminUserPosition | undefined;
+    for (;;) {
+      const rows = await this.lifecycle.listForAdmin(
+        organizationId,
+        criteria,
+        sort,
+        EXPORT_BATCH_SIZE,
+        after,
+      );
+      const groups = await this.groups.groupsOfUsers(
+        organizationId,
+        rows.map((r) => r.user.id),
+      );
+      yield rows
+        .map(({ user }) =>
+          csvLine([
+            primaryEmail(user) ?? '',
+            user.userName,
+            user.givenName ?? '',
+            user.familyName ?? '',
+            user.displayName ?? '',
+            user.role,
+            user.status,
+            user.licensePool.name,
+            (groups.get(user.id) ?? []).map((g) => g.display).join('; '),
+            user.externalId ?? '',
+          ]),
+        )
+        .join('');
+      if (rows.length < EXPORT_BATCH_SIZE) return;
+      after = rows[rows.length - 1].position;
+    }
   }
 
   get(organizationId: string, id: string): Promise<User> {
@@ -48,4 +167,28 @@ export class UsersAdminService {
       user = await this.lifecycle.setRole(organizationId, id, changes.role);
     return changes.licensePoolId !== undefined ? { user, note: SSO_MAY_REVERT } : { user };
   }
+
+  async deactivate(organizationId: string, id: string): Promise<User> {
+    return this.lifecycle.deactivateByAdmin(organizationId, id, await this.options(organizationId));
+  }
+
+  async reactivate(organizationId: string, id: string): Promise<User> {
+    return this.lifecycle.reactivateByAdmin(organizationId, id, await this.options(organizationId));
+  }
+
+  /** Anonymizes the user and, in the same transaction, its userName in the provisioning log. */
+  async anonymize(organizationId: string, id: string): Promise<User> {
+    await this.provisioningLog.flush();
+    return this.lifecycle.anonymize(organizationId, id, (erasure, manager) =>
+      this.provisioningLog.eraseUser(erasure, manager),
+    );
+  }
+}
+
+export function primaryEmail(user: User): string | null {
+  return (
+    user.emails.find((e) => e.primary === true)?.value?.toString() ??
+    user.emails[0]?.value?.toString() ??
+    null
+  );
 }

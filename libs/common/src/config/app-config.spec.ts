@@ -50,4 +50,47 @@ describe('loadConfig', () => {
       /at least 32 characters/,
     );
   });
+
+  it('reads email, outbox worker and metrics settings', () => {
+    const defaults = loadConfig({ ROLLCALL_PUBLIC_URL: 'https://id.example.com' });
+    expect(defaults.smtp).toEqual({ url: undefined, from: 'Rollcall <no-reply@id.example.com>' });
+    expect(defaults.outbox).toEqual({ worker: true, pollIntervalMs: 5_000, maxAttempts: 10 });
+    expect(defaults.metricsToken).toBeUndefined();
+    const set = loadConfig({
+      SMTP_URL: 'smtps://user:pass@mail.example.com:465',
+      SMTP_FROM: 'Acme Identity <identity@example.com>',
+      ROLLCALL_OUTBOX_WORKER: 'false',
+      ROLLCALL_OUTBOX_POLL_MS: '250',
+      ROLLCALL_OUTBOX_MAX_ATTEMPTS: '4',
+      ROLLCALL_METRICS_TOKEN: 'a-long-enough-metrics-token',
+    });
+    expect(set.smtp).toEqual({
+      url: 'smtps://user:pass@mail.example.com:465',
+      from: 'Acme Identity <identity@example.com>',
+    });
+    expect(set.outbox).toEqual({ worker: false, pollIntervalMs: 250, maxAttempts: 4 });
+    expect(set.metricsToken).toBe('a-long-enough-metrics-token');
+  });
+
+  it('names bad email, outbox and metrics settings', () => {
+    let message = '';
+    try {
+      loadConfig({
+        SMTP_URL: 'http://mail.example.com',
+        SMTP_FROM: 'not an address',
+        ROLLCALL_OUTBOX_WORKER: 'maybe',
+        ROLLCALL_OUTBOX_POLL_MS: '0',
+        ROLLCALL_OUTBOX_MAX_ATTEMPTS: '0',
+        ROLLCALL_METRICS_TOKEN: 'short',
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('SMTP_URL must be a smtp:// or smtps:// URL');
+    expect(message).toContain('SMTP_FROM must be an email address');
+    expect(message).toContain('ROLLCALL_OUTBOX_WORKER must be true or false');
+    expect(message).toContain('ROLLCALL_OUTBOX_POLL_MS must be a whole number from 10');
+    expect(message).toContain('ROLLCALL_OUTBOX_MAX_ATTEMPTS must be a whole number from 1');
+    expect(message).toContain('ROLLCALL_METRICS_TOKEN must be at least 16 characters');
+  });
 });

@@ -26,6 +26,12 @@ export interface AppConfig {
   logLevel: LogLevel;
   /** Create the `demo` organization when the database holds none. */
   seedDemo: boolean;
+  /** Email delivery: SMTP when `url` is set, else the log. */
+  smtp: { url: string | undefined; from: string };
+  /** The outbox worker that delivers emails and checks SCIM credential expiry. */
+  outbox: { worker: boolean; pollIntervalMs: number; maxAttempts: number };
+  /** Bearer token `/metrics` demands when set. */
+  metricsToken: string | undefined;
 }
 
 export class ConfigValidationError extends Error {
@@ -83,6 +89,15 @@ class Reader {
     return fallback;
   }
 
+  /** `user@host` or `Display Name <user@host>`. */
+  mailbox(name: string): string | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    if (/^(?:[^<>@\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/.test(value)) return value;
+    this.problems.push(`${name} must be an email address, optionally "Name <address>"`);
+    return undefined;
+  }
+
   url(name: string, protocols: readonly string[]): string | undefined {
     const value = this.raw(name);
     if (value === undefined) return undefined;
@@ -133,6 +148,32 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const logLevel = read.oneOf('LOG_LEVEL', LOG_LEVELS, runtime === 'test' ? 'silent' : 'info');
   const seedDemo = read.boolean('ROLLCALL_SEED_DEMO', runtime !== 'production');
 
+  const smtp = {
+    url: read.url('SMTP_URL', ['smtp:', 'smtps:']),
+    from: read.mailbox('SMTP_FROM') ?? `Rollcall <no-reply@${new URL(publicUrl).hostname}>`,
+  };
+  const outbox = {
+    worker: read.boolean('ROLLCALL_OUTBOX_WORKER', true),
+    pollIntervalMs: read.integer('ROLLCALL_OUTBOX_POLL_MS', 5_000, 10, 3_600_000),
+    maxAttempts: read.integer('ROLLCALL_OUTBOX_MAX_ATTEMPTS', 10, 1, 100),
+  };
+  const metricsToken = read.raw('ROLLCALL_METRICS_TOKEN');
+  if (metricsToken !== undefined && metricsToken.length < 16) {
+    read.problems.push('ROLLCALL_METRICS_TOKEN must be at least 16 characters long');
+  }
+
   if (read.problems.length > 0) throw new ConfigValidationError(read.problems);
-  return { env: runtime, host, port, publicUrl, database, operatorToken, logLevel, seedDemo };
+  return {
+    env: runtime,
+    host,
+    port,
+    publicUrl,
+    database,
+    operatorToken,
+    logLevel,
+    seedDemo,
+    smtp,
+    outbox,
+    metricsToken,
+  };
 }

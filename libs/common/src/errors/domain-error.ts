@@ -21,9 +21,12 @@ export type ErrorCode =
   | 'conflict'
   | 'slug_taken'
   | 'last_admin_key'
+  | 'last_admin'
   | 'precondition_failed'
-  // groups
+  // groups and users
   | 'scim_managed'
+  | 'user_not_deactivated'
+  | 'user_anonymized'
   // license pools
   | 'pool_name_taken'
   | 'default_pool_fixed'

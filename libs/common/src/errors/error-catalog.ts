@@ -49,6 +49,8 @@ export function describeError(code: ErrorCode): ErrorDescription {
       return { status: 409, title: 'Conflict', scimType: 'uniqueness' };
     case 'slug_taken':
       return { status: 409, title: 'Slug already in use' };
+    case 'last_admin':
+      return { status: 409, title: 'Last admin' };
     case 'last_admin_key':
       return { status: 409, title: 'Last admin API key' };
     case 'pool_name_taken':
@@ -61,6 +63,10 @@ export function describeError(code: ErrorCode): ErrorDescription {
       return { status: 409, title: 'License pool full', scimType: 'invalidValue' };
     case 'scim_managed':
       return { status: 409, title: 'Managed through SCIM', scimType: 'mutability' };
+    case 'user_not_deactivated':
+      return { status: 409, title: 'User is not deactivated' };
+    case 'user_anonymized':
+      return { status: 409, title: 'User is anonymized' };
     case 'sign_in_refused':
       return { status: 403, title: 'Sign-in refused' };
     case 'precondition_failed':

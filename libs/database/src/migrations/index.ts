@@ -3,6 +3,7 @@ import type { MigrationInterface } from 'typeorm';
 import { Foundation1795405270983 } from './1795405270983-Foundation';
 import { ScimUsers1795406040690 } from './1795406040690-ScimUsers';
 import { ScimGroups1795408366168 } from './1795408366168-ScimGroups';
+import { OutboxDeliveryAndExpiryNotices1795410199077 } from './1795410199077-OutboxDeliveryAndExpiryNotices';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -10,4 +11,5 @@ export const MIGRATIONS: MigrationClass[] = [
   Foundation1795405270983,
   ScimUsers1795406040690,
   ScimGroups1795408366168,
+  OutboxDeliveryAndExpiryNotices1795410199077,
 ];

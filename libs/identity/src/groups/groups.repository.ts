@@ -185,6 +185,26 @@ export class GroupsRepository {
         ]);
   }
 
+  /** Removes a user from every group; each group it left moves its version and updated_at on. */
+  async removeUserFromAllGroups(
+    organizationId: string,
+    userId: string,
+    manager: EntityManager,
+  ): Promise<number> {
+    return this.count(
+      manager,
+      `WITH removed AS (
+         DELETE FROM group_members gm WHERE gm.organization_id = $1 AND gm.user_id = $2
+         RETURNING gm.group_id
+       ), bumped AS (
+         UPDATE groups g SET version = g.version + 1, updated_at = now()
+         WHERE g.organization_id = $1 AND g.id IN (SELECT group_id FROM removed)
+         RETURNING 1
+       ) SELECT count(*)::int AS n FROM bumped`,
+      [organizationId, userId],
+    );
+  }
+
   private deleteMembers(
     manager: EntityManager,
     scope: MemberScope,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { DomainError } from '@rollcall/common';
+import { GroupsRepository } from '../groups/groups.repository';
 import { LicensePoolsRepository } from '../license-pools/license-pools.repository';
 import type { LicensePoolEntity } from '../license-pools/license-pool.entity';
 import {
@@ -17,13 +18,66 @@ import type { Role, UserEntity, UserStatus } from './user.entity';
 import { applyProfile, toUser, type User, type UserProfile } from './user.model';
 import { type UserRow, UsersRepository, type UserSearch } from './users.repository';
 
+/** What other modules erase, in the anonymization's transaction (e.g. the provisioning log). */
+export interface UserErasure {
+  organizationId: string;
+  userId: string;
+  oldUserName: string;
+  placeholder: string;
+}
+
 export interface AdminUserCriteria {
   status?: UserStatus;
   poolId?: string;
+  role?: Role;
   scimManaged?: boolean;
+  /** Members of this group. */
+  groupId?: string;
   /** Text to find in userName, names or email. */
   q?: string;
 }
+
+/** The admin list's orders: a field, descending with a leading `-`; ties are broken by id. */
+export const ADMIN_USER_SORTS = [
+  'createdAt',
+  '-createdAt',
+  'userName',
+  '-userName',
+  'lastLoginAt',
+  '-lastLoginAt',
+] as const;
+export type AdminUserSort = (typeof ADMIN_USER_SORTS)[number];
+
+/**
+ * Where a keyset page starts: the sort key of the last row seen (an ISO time, `-infinity` for a
+ * user who never signed in, or the lowercased userName) and its id.
+ */
+export interface AdminUserPosition {
+  key: string;
+  id: string;
+}
+
+/** A user of the admin list with its position, to continue after it. */
+export interface AdminUserListItem {
+  user: User;
+  position: AdminUserPosition;
+}
+
+/** What the admin API knows about the caller's organization when it changes a user. */
+export interface AdminUserOptions {
+  /** SCIM is enabled: SCIM-managed users' status belongs to the IdP. */
+  protectScimManaged: boolean;
+}
+
+const SORT_SQL: Record<string, { expression: string; type: 'timestamptz' | 'text' }> = {
+  createdAt: { expression: 'u.created_at', type: 'timestamptz' },
+  userName: { expression: 'lower(u.user_name)', type: 'text' },
+  // Never signed in sorts before everyone (ascending) or after everyone (descending).
+  lastLoginAt: {
+    expression: `coalesce(u.last_login_at, '-infinity'::timestamptz)`,
+    type: 'timestamptz',
+  },
+};
 
 export interface ScimWrite {
   profile: UserProfile;
@@ -55,6 +109,7 @@ export class UserLifecycleService {
     private readonly seats: SeatLedger,
     private readonly outbox: OutboxRepository,
     private readonly organizations: OrganizationsRepository,
+    private readonly groups: GroupsRepository,
   ) {}
 
   /**
@@ -142,38 +197,130 @@ export class UserLifecycleService {
     return toUser(row.user, row.pool);
   }
 
-  /** The admin list: any status, filtered by structured criteria, keyset-paged by creation. */
+  /**
+   * The admin list: any status, filtered by structured criteria, in `sort` order with ties broken by
+   * id, keyset-paged on (sort key, id) so that a page costs the same wherever it starts and rows
+   * are neither skipped nor repeated.
+   */
   async listForAdmin(
     organizationId: string,
     criteria: AdminUserCriteria,
+    sort: AdminUserSort,
     limit: number,
-    after?: { createdAt: Date; id: string },
-  ): Promise<User[]> {
-    const conditions: string[] = [];
-    const params: unknown[] = [];
-    const param = (value: unknown) => {
-      params.push(value);
-      return `$${params.length + 1}`;
-    };
-    if (criteria.status) conditions.push(`u.status = ${param(criteria.status)}`);
-    if (criteria.poolId) conditions.push(`u.license_pool_id = ${param(criteria.poolId)}`);
-    if (criteria.scimManaged !== undefined)
-      conditions.push(`u.scim_managed = ${param(criteria.scimManaged)}`);
-    if (criteria.q) {
-      const pattern = param(`%${criteria.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    after?: AdminUserPosition,
+  ): Promise<AdminUserListItem[]> {
+    const descending = sort.startsWith('-');
+    const field = descending ? sort.slice(1) : sort;
+    const { expression, type } = SORT_SQL[field];
+    const { conditions, params, param } = adminConditions(criteria);
+    if (after) {
+      checkPosition(field, after);
       conditions.push(
-        `(lower(u.user_name) LIKE ${pattern} OR lower(coalesce(u.display_name, '')) LIKE ${pattern} OR coalesce(u.primary_email, '') LIKE ${pattern} OR lower(coalesce(u.given_name, '') || ' ' || coalesce(u.family_name, '')) LIKE ${pattern})`,
+        `(${expression}, u.id) ${descending ? '<' : '>'} (${param(after.key)}::${type}, ${param(after.id)}::uuid)`,
       );
     }
-    if (after) {
-      conditions.push(`(u.created_at, u.id) > (${param(after.createdAt)}, ${param(after.id)})`);
-    }
-    const rows = await this.users.search(organizationId, {
+    const rows = await this.users.keysetPage(organizationId, {
       ...(conditions.length > 0 ? { where: conditions.join(' AND '), params } : {}),
-      offset: 0,
+      orderBy: expression,
+      descending,
       limit,
     });
-    return rows.map((r) => toUser(r.user, r.pool));
+    return rows.map(({ row, lowerUserName }) => {
+      const user = toUser(row.user, row.pool);
+      const key =
+        field === 'userName'
+          ? lowerUserName
+          : field === 'lastLoginAt'
+            ? (user.lastLoginAt?.toISOString() ?? '-infinity')
+            : user.createdAt.toISOString();
+      return { user, position: { key, id: user.id } };
+    });
+  }
+
+  /**
+   * An admin deactivates a user: its seat is released. Refused for SCIM-managed users while SCIM
+   * is enabled (the IdP owns their status) and for anonymized users; a deactivated user stays so.
+   */
+  async deactivateByAdmin(
+    organizationId: string,
+    id: string,
+    options: AdminUserOptions,
+  ): Promise<User> {
+    return this.dataSource.transaction(async (manager) => {
+      const row = await this.lockForAdminStatusChange(
+        organizationId,
+        id,
+        'deactivate',
+        options,
+        manager,
+      );
+      await this.setActive(row, false, manager);
+      return this.saveRow(row, manager);
+    });
+  }
+
+  /**
+   * An admin reactivates a deactivated user, under the rules of SCIM reactivation: back to `active`
+   * with a seat if it signed in before (refused with `pool_full` when its pool has none), else
+   * `provisioned`; the reactivation email is queued. A user that is not deactivated is unchanged.
+   */
+  async reactivateByAdmin(
+    organizationId: string,
+    id: string,
+    options: AdminUserOptions,
+  ): Promise<User> {
+    return this.dataSource.transaction(async (manager) => {
+      const row = await this.lockForAdminStatusChange(
+        organizationId,
+        id,
+        'reactivate',
+        options,
+        manager,
+      );
+      await this.setActive(row, true, manager, 'pool_full');
+      return this.saveRow(row, manager);
+    });
+  }
+
+  /**
+   * Erases a deactivated user's personal data, irreversibly (SPEC §2): every profile field of the
+   * row (userName becomes `anonymized-<id>`), its memberships and its address in the outbox, and —
+   * through `eraseElsewhere`, which other modules pass — what they hold (the provisioning log), in
+   * one transaction. The row stays, `anonymized`, so counts
+   * and history keep adding up; SCIM and SSO never see it again.
+   */
+  async anonymize(
+    organizationId: string,
+    id: string,
+    eraseElsewhere?: (erasure: UserErasure, manager: EntityManager) => Promise<void>,
+  ): Promise<User> {
+    return this.dataSource.transaction(async (manager) => {
+      const row = await this.users.findById(organizationId, id, manager, true);
+      if (!row) throw DomainError.notFound('User');
+      const { user } = row;
+      if (user.status === 'anonymized') throw alreadyAnonymized();
+      if (user.status !== 'deactivated') {
+        throw new DomainError(
+          'user_not_deactivated',
+          user.scimManaged
+            ? `Only deactivated users can be anonymized, and this user is ${user.status}. It is managed by the organization's identity provider through SCIM: deprovision it there first (unassign it from the Rollcall app, or deactivate or delete it), then anonymize it.`
+            : `Only deactivated users can be anonymized, and this user is ${user.status}: deactivate it first (POST /api/v1/users/${user.id}/deactivate).`,
+        );
+      }
+      const placeholder = `anonymized-${user.id}`;
+      const oldUserName = user.userName;
+      const oldAddresses = [...user.emailValues, ...(user.primaryEmail ? [user.primaryEmail] : [])];
+      applyProfile(user, anonymousProfile(placeholder));
+      user.status = 'anonymized';
+      user.scimVisible = false;
+      await this.groups.removeUserFromAllGroups(organizationId, user.id, manager);
+      await this.outbox.eraseRecipient(organizationId, user.id, oldAddresses, placeholder, manager);
+      await eraseElsewhere?.(
+        { organizationId, userId: user.id, oldUserName, placeholder },
+        manager,
+      );
+      return this.saveRow(row, manager);
+    });
   }
 
   /**
@@ -262,6 +409,20 @@ export class UserLifecycleService {
     return this.dataSource.transaction(async (manager) => {
       const row = await this.users.findById(organizationId, id, manager, true);
       if (!row) throw DomainError.notFound('User');
+      if (row.user.status === 'anonymized') throw alreadyAnonymized();
+      if (row.user.role === 'admin' && role !== 'admin') {
+        // Lock every admin of the organization so two demotions cannot both pass the count.
+        const admins = await manager.query<{ id: string }[]>(
+          `SELECT id FROM users WHERE organization_id = $1 AND role = 'admin' AND status <> 'anonymized' ORDER BY id FOR UPDATE`,
+          [organizationId],
+        );
+        if (admins.length <= 1) {
+          throw new DomainError(
+            'last_admin',
+            'This is the organization’s last admin; make another user an admin before changing this one’s role.',
+          );
+        }
+      }
       row.user.role = role;
       return this.saveRow(row, manager);
     });
@@ -286,6 +447,25 @@ export class UserLifecycleService {
     const rows =
       search.limit > 0 ? await this.users.search(organizationId, { ...search, where }) : [];
     return { total, users: rows.map((r) => toUser(r.user, r.pool)) };
+  }
+
+  private async lockForAdminStatusChange(
+    organizationId: string,
+    id: string,
+    action: 'deactivate' | 'reactivate',
+    options: AdminUserOptions,
+    manager: EntityManager,
+  ): Promise<UserRow> {
+    const row = await this.users.findById(organizationId, id, manager, true);
+    if (!row) throw DomainError.notFound('User');
+    if (row.user.status === 'anonymized') throw alreadyAnonymized();
+    if (row.user.scimManaged && options.protectScimManaged) {
+      throw new DomainError(
+        'scim_managed',
+        `The user "${row.user.userName}" is managed by the organization's identity provider through SCIM, which decides whether it is active; ${action} it in the identity provider (or disable SCIM first).`,
+      );
+    }
+    return row;
   }
 
   private async lockScimVisible(
@@ -395,7 +575,12 @@ export class UserLifecycleService {
    * back (to `active` with a seat if it had signed in before, else `provisioned`) and queues the
    * reactivation email.
    */
-  private async setActive(row: UserRow, active: boolean, manager: EntityManager): Promise<void> {
+  private async setActive(
+    row: UserRow,
+    active: boolean,
+    manager: EntityManager,
+    poolFull: 'invalid_value' | 'pool_full' = 'invalid_value',
+  ): Promise<void> {
     const { user } = row;
     if (!active) {
       if (user.status === 'deactivated') return;
@@ -408,7 +593,7 @@ export class UserLifecycleService {
       if (!(await this.seats.take(user.licensePoolId, manager))) {
         const usage = await this.seats.usage(user.licensePoolId, manager);
         throw new DomainError(
-          'invalid_value',
+          poolFull,
           `License pool '${usage.name}' is full (${usage.used} of ${usage.capacity} seats used); the user cannot be reactivated until a seat is free.`,
         );
       }
@@ -450,4 +635,86 @@ function poolSummary(pool: LicensePoolEntity): { id: string; name: string; isDef
 
 function userNameTaken(userName: string): DomainError {
   return new DomainError('uniqueness', `A user with userName "${userName}" already exists.`);
+}
+
+function alreadyAnonymized(): DomainError {
+  return new DomainError(
+    'user_anonymized',
+    'The user has been anonymized: its personal data is erased for good and it can no longer be changed.',
+  );
+}
+
+/** The profile an anonymized user keeps: its placeholder userName and nothing else. */
+function anonymousProfile(placeholder: string): UserProfile {
+  return {
+    userName: placeholder,
+    externalId: null,
+    formattedName: null,
+    givenName: null,
+    familyName: null,
+    middleName: null,
+    honorificPrefix: null,
+    honorificSuffix: null,
+    displayName: null,
+    nickName: null,
+    profileUrl: null,
+    title: null,
+    userType: null,
+    preferredLanguage: null,
+    locale: null,
+    timezone: null,
+    emails: [],
+    phoneNumbers: [],
+    addresses: [],
+    ims: [],
+    photos: [],
+    enterprise: {},
+  };
+}
+
+/** The SQL conditions of the admin list's filters, with `$n` parameters after the organization's. */
+function adminConditions(criteria: AdminUserCriteria) {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length + 1}`;
+  };
+  if (criteria.status) conditions.push(`u.status = ${param(criteria.status)}`);
+  if (criteria.poolId) conditions.push(`u.license_pool_id = ${param(criteria.poolId)}`);
+  if (criteria.role) conditions.push(`u.role = ${param(criteria.role)}`);
+  if (criteria.scimManaged !== undefined)
+    conditions.push(`u.scim_managed = ${param(criteria.scimManaged)}`);
+  if (criteria.groupId) {
+    conditions.push(
+      `EXISTS (SELECT 1 FROM group_members gm WHERE gm.organization_id = u.organization_id AND gm.user_id = u.id AND gm.group_id = ${param(criteria.groupId)}::uuid)`,
+    );
+  }
+  if (criteria.q) {
+    const pattern = param(`%${criteria.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    conditions.push(
+      `(lower(u.user_name) LIKE ${pattern} OR lower(coalesce(u.display_name, '')) LIKE ${pattern} OR coalesce(u.primary_email, '') LIKE ${pattern} OR lower(coalesce(u.given_name, '') || ' ' || coalesce(u.family_name, '')) LIKE ${pattern})`,
+    );
+  }
+  return { conditions, params, param };
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** A position must fit its sort (a cursor made for another order, or tampered with, is refused). */
+function checkPosition(field: string, position: AdminUserPosition): void {
+  const timeOk = (key: string) => {
+    const date = new Date(key);
+    return !Number.isNaN(date.getTime()) && date.toISOString() === key;
+  };
+  const ok =
+    UUID.test(position.id) &&
+    (field === 'userName'
+      ? position.key.length <= 256
+      : timeOk(position.key) || (field === 'lastLoginAt' && position.key === '-infinity'));
+  if (!ok) {
+    throw new DomainError('validation_failed', 'cursor is not a cursor returned by this API.', [
+      { field: 'cursor', message: 'cursor must be a cursor returned by this API for this sort' },
+    ]);
+  }
 }

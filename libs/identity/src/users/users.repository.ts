@@ -88,6 +88,36 @@ export class UsersRepository {
        ORDER BY ${order} OFFSET ${search.offset} LIMIT ${search.limit}`,
       params,
     );
+    return this.loadRows(organizationId, ids);
+  }
+
+  /**
+   * A keyset page: users matching `where` ordered by `(orderBy, id)` in one direction, each with
+   * `lower(user_name)` (the userName sort key as PostgreSQL compares it).
+   */
+  async keysetPage(
+    organizationId: string,
+    page: {
+      where?: string;
+      params?: unknown[];
+      orderBy: string;
+      descending: boolean;
+      limit: number;
+    },
+  ): Promise<{ row: UserRow; lowerUserName: string }[]> {
+    const direction = page.descending ? 'DESC' : 'ASC';
+    const ids = await this.dataSource.query<{ id: string; lun: string }[]>(
+      `SELECT u.id, lower(u.user_name) AS lun FROM users u
+       WHERE u.organization_id = $1 ${page.where ? `AND (${page.where})` : ''}
+       ORDER BY ${page.orderBy} ${direction}, u.id ${direction} LIMIT ${page.limit}`,
+      [organizationId, ...(page.params ?? [])],
+    );
+    const rows = await this.loadRows(organizationId, ids);
+    const lun = new Map(ids.map(({ id, lun }) => [id, lun]));
+    return rows.map((row) => ({ row, lowerUserName: lun.get(row.user.id) ?? '' }));
+  }
+
+  private async loadRows(organizationId: string, ids: { id: string }[]): Promise<UserRow[]> {
     if (ids.length === 0) return [];
     const users = await this.repo().findBy(ids.map(({ id }) => ({ id, organizationId })));
     const pools = await this.dataSource

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { decodeCursor, encodeCursor, type Page } from '@rollcall/common';
 import { ScimRequestLogEntity } from './scim-request-log.entity';
 
@@ -63,6 +63,30 @@ export class ProvisioningLogService implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.flush();
+  }
+
+  /**
+   * Anonymization: entries of the user, and entries without an id that carried its userName (e.g.
+   * refused creates), lose the userName, in the caller's transaction. (Call `flush()` before that
+   * transaction: on the embedded database a pending write would wait for its connection.)
+   */
+  async eraseUser(
+    erasure: { organizationId: string; userId: string; oldUserName: string; placeholder: string },
+    manager: EntityManager,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE scim_request_logs
+       SET user_name = $4::text, detail = regexp_replace(detail, $5::text, $4::text, 'gi')
+       WHERE organization_id = $1
+         AND (resource_id = $2 OR (resource_id IS NULL AND lower(user_name) = lower($3::text)))`,
+      [
+        erasure.organizationId,
+        erasure.userId,
+        erasure.oldUserName,
+        erasure.placeholder,
+        erasure.oldUserName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+      ],
+    );
   }
 
   async list(

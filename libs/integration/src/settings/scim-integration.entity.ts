@@ -65,6 +65,14 @@ export class ScimIntegrationEntity {
   @Column({ name: 'last_used_at', type: 'timestamptz', precision: 3, nullable: true })
   lastUsedAt!: Date | null;
 
+  /** When admins were told these credentials expire within 30 days; cleared by a rotation. */
+  @Column({ name: 'expiry_warning_sent_at', type: 'timestamptz', precision: 3, nullable: true })
+  expiryWarningSentAt!: Date | null;
+
+  /** When admins were told these credentials expired; cleared by a rotation. */
+  @Column({ name: 'expired_notice_sent_at', type: 'timestamptz', precision: 3, nullable: true })
+  expiredNoticeSentAt!: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt!: Date;
 }

@@ -52,6 +52,14 @@ export interface ScimPrincipal {
   integrationId: string;
 }
 
+/** Credentials whose admins are due a warning: expiring within 30 days, or expired. */
+export interface ScimExpiryNotice {
+  organizationId: string;
+  integrationId: string;
+  kind: 'expiring' | 'expired';
+  expiresAt: Date;
+}
+
 export type ScimAuthResult = { ok: true; principal: ScimPrincipal } | { ok: false; reason: string };
 
 @Injectable()
@@ -141,6 +149,8 @@ export class ScimIntegrationService {
           expiresAt: expiryFromNow(),
           rotatedAt: null,
           lastUsedAt: null,
+          expiryWarningSentAt: null,
+          expiredNoticeSentAt: null,
         }),
       );
       return this.credentials(saved, secret);
@@ -163,6 +173,8 @@ export class ScimIntegrationService {
         expiresAt: expiryFromNow(),
         rotatedAt: new Date(),
         lastUsedAt: null,
+        expiryWarningSentAt: null,
+        expiredNoticeSentAt: null,
       });
       const saved = await this.repo(manager).save(integration);
       return this.credentials(saved, secret);
@@ -173,6 +185,38 @@ export class ScimIntegrationService {
   async disable(organizationId: string): Promise<void> {
     const result = await this.repo().delete({ organizationId });
     if (!result.affected) throw notEnabled();
+  }
+
+  /**
+   * Finds the credentials whose admins have not yet been told they expire within 30 days (or have
+   * expired), and records the notice as given, in the caller's transaction (which queues the emails),
+   * so each notice is given once per credential; rows another instance is handling are skipped.
+   */
+  async claimExpiryNotices(manager: EntityManager, limit = 100): Promise<ScimExpiryNotice[]> {
+    const [rows] = await manager.query<
+      [
+        { id: string; organization_id: string; expires_at: Date | string; expired: boolean }[],
+        number,
+      ]
+    >(
+      `UPDATE scim_integrations i SET
+         expired_notice_sent_at = CASE WHEN i.expires_at <= now() THEN now() ELSE i.expired_notice_sent_at END,
+         expiry_warning_sent_at = COALESCE(i.expiry_warning_sent_at, now())
+       WHERE i.id IN (
+         SELECT id FROM scim_integrations
+         WHERE (expires_at <= now() AND expired_notice_sent_at IS NULL)
+            OR (expires_at <= now() + $1 * interval '1 day' AND expiry_warning_sent_at IS NULL)
+         ORDER BY expires_at LIMIT $2
+         FOR UPDATE SKIP LOCKED)
+       RETURNING i.id, i.organization_id, i.expires_at, i.expires_at <= now() AS expired`,
+      [EXPIRY_WARNING_DAYS, limit],
+    );
+    return rows.map((row) => ({
+      organizationId: row.organization_id,
+      integrationId: row.id,
+      kind: row.expired ? 'expired' : 'expiring',
+      expiresAt: new Date(row.expires_at),
+    }));
   }
 
   /** Checks presented credentials in constant time; the reason is for the 401's detail. */

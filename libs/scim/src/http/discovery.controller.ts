@@ -1,5 +1,11 @@
-import { All, Controller, Get, Inject, Param, UseInterceptors } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { All, Controller, Get, Inject, Param, Post, UseInterceptors } from '@nestjs/common';
+import {
+  ApiExcludeEndpoint,
+  ApiOkResponse,
+  ApiOperation,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { APP_CONFIG, type AppConfig, DomainError } from '@rollcall/common';
 import {
   resourceType,
@@ -72,20 +78,28 @@ export class ScimDiscoveryController {
     return found;
   }
 
-  @All('Bulk')
+  @Post('Bulk')
   @ApiOperation({ summary: 'Bulk operations are not supported (see ServiceProviderConfig)' })
   @ApiResponse({ status: 501, description: 'Not implemented, in the SCIM error format' })
   bulk(): never {
-    throw new DomainError(
-      'not_implemented',
-      'Bulk operations are not supported; send one request per resource.',
-    );
+    throw notImplemented('Bulk operations are not supported; send one request per resource.');
   }
 
-  @All('Me')
+  @Get('Me')
   @ApiOperation({ summary: 'The /Me endpoint is not supported' })
   @ApiResponse({ status: 501, description: 'Not implemented, in the SCIM error format' })
   me(): never {
-    throw new DomainError('not_implemented', 'The /Me endpoint is not supported.');
+    throw notImplemented('The /Me endpoint is not supported.');
   }
+
+  /** Other methods on /Bulk and /Me: not implemented either (kept out of the OpenAPI document). */
+  @All(['Bulk', 'Me'])
+  @ApiExcludeEndpoint()
+  other(): never {
+    throw notImplemented('This endpoint is not supported.');
+  }
+}
+
+function notImplemented(detail: string): DomainError {
+  return new DomainError('not_implemented', detail);
 }

@@ -1,5 +1,6 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiHideProperty, ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  Equals,
   IsBoolean,
   IsIn,
   IsInt,
@@ -133,4 +134,34 @@ export class OrganizationUpdateDto {
   @IsOptional()
   @IsBoolean()
   proForAllUsers?: boolean;
+}
+
+const OPERATOR_OWNS = (field: string) =>
+  `${field} is part of the subscription and only the operator of this Rollcall installation can change it`;
+
+/** What an organization's admins may change about it: the rest is the operator's. */
+export class OrganizationSettingsUpdateDto {
+  @ApiPropertyOptional({ description: 'Display name', example: 'Acme Corp.', maxLength: 200 })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({
+    description: 'Give every user a Pro license when they first sign in',
+    example: true,
+  })
+  @IsOptional()
+  @IsBoolean()
+  proForAllUsers?: boolean;
+
+  // Named so that sending them is refused with a reason instead of "not a known field".
+  @ApiHideProperty()
+  @Equals(undefined, { message: OPERATOR_OWNS('plan') })
+  plan?: never;
+
+  @ApiHideProperty()
+  @Equals(undefined, { message: OPERATOR_OWNS('totalLicenses') })
+  totalLicenses?: never;
 }

@@ -13,6 +13,7 @@ import {
   OrganizationCreatedResponseDto,
   OrganizationListResponseDto,
   OrganizationResponseDto,
+  OrganizationSettingsUpdateDto,
   OrganizationUpdateDto,
 } from './organization.dto';
 import { TenantsService } from './tenants.service';
@@ -107,5 +108,25 @@ export class CurrentOrganizationController {
   @ApiOkResponse({ type: OrganizationResponseDto })
   async get(@OrganizationId() organizationId: string): Promise<OrganizationResponseDto> {
     return OrganizationResponseDto.from(await this.organizations.get(organizationId));
+  }
+
+  @Patch()
+  @ApiOperation({
+    summary: 'Change the organization’s name or proForAllUsers',
+    description:
+      'plan and totalLicenses are the subscription: only the operator changes them, and sending them here is refused (400 `validation_failed` naming the field).',
+  })
+  @ApiOkResponse({ type: OrganizationResponseDto })
+  @ApiProblems('validation_failed')
+  async update(
+    @OrganizationId() organizationId: string,
+    @Body() body: OrganizationSettingsUpdateDto,
+  ): Promise<OrganizationResponseDto> {
+    const { name, proForAllUsers } = body;
+    const changes = {
+      ...(name !== undefined ? { name } : {}),
+      ...(proForAllUsers !== undefined ? { proForAllUsers } : {}),
+    };
+    return OrganizationResponseDto.from(await this.organizations.update(organizationId, changes));
   }
 }

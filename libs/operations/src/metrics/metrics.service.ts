@@ -1,0 +1,135 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import {
+  OutboxService,
+  type OutboxBacklog,
+  type PoolSeatUsage,
+  SeatUsageService,
+} from '@rollcall/identity';
+
+/** Pools reported one by one; the rest are summed into one `(other)` series (see docs/operations.md). */
+export const MAX_POOL_SERIES = 500;
+
+export type ScimOperation = 'create' | 'get' | 'list' | 'search' | 'replace' | 'patch' | 'delete';
+export type EmailResult = 'sent' | 'logged' | 'skipped' | 'retry' | 'failed';
+
+/**
+ * The Prometheus metrics of one application instance, in a registry of its own (so that several
+ * instances in one process, as in the tests, do not collide). Seats and the outbox backlog are read
+ * from the database at scrape time.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  private readonly httpRequests = new Counter({
+    name: 'rollcall_http_requests_total',
+    help: 'HTTP requests by method, route template and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly httpDuration = new Histogram({
+    name: 'rollcall_http_request_duration_seconds',
+    help: 'HTTP request latency by method, route template and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  private readonly scimOperations = new Counter({
+    name: 'rollcall_scim_operations_total',
+    help: 'SCIM requests by resource, operation, outcome and SCIM error type',
+    labelNames: ['resource', 'operation', 'outcome', 'scim_type'] as const,
+    registers: [this.registry],
+  });
+
+  private readonly emails = new Counter({
+    name: 'rollcall_emails_total',
+    help: 'Outbox delivery attempts by kind and result',
+    labelNames: ['kind', 'result'] as const,
+    registers: [this.registry],
+  });
+
+  private seatsScrape: Promise<PoolSeatUsage[]> | undefined;
+  private backlogScrape: Promise<OutboxBacklog> | undefined;
+
+  constructor(seats: SeatUsageService, outbox: OutboxService) {
+    collectDefaultMetrics({ register: this.registry });
+    // Each pair of gauges shares one query per scrape (prom-client collects them concurrently).
+    const seatsOnce = () =>
+      (this.seatsScrape ??= once(
+        seats.byPool(MAX_POOL_SERIES),
+        () => (this.seatsScrape = undefined),
+      ));
+    const backlogOnce = () =>
+      (this.backlogScrape ??= once(outbox.backlog(), () => (this.backlogScrape = undefined)));
+    const poolGauge = (name: string, help: string, pick: (p: PoolSeatUsage) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['organization', 'pool'] as const,
+        registers: [this.registry],
+        async collect() {
+          const usage = await seatsOnce();
+          this.reset();
+          for (const pool of usage) {
+            this.set({ organization: pool.organizationSlug, pool: pool.poolName }, pick(pool));
+          }
+        },
+      });
+    poolGauge('rollcall_license_pool_seats_used', 'Seats in use per license pool', (p) => p.used);
+    poolGauge('rollcall_license_pool_seats_capacity', 'Seats per license pool', (p) => p.capacity);
+    new Gauge({
+      name: 'rollcall_outbox_messages',
+      help: 'Outbox emails not sent: pending (incl. waiting for a retry) and failed (gave up)',
+      labelNames: ['state'] as const,
+      registers: [this.registry],
+      async collect() {
+        const backlog = await backlogOnce();
+        this.set({ state: 'pending' }, backlog.pending);
+        this.set({ state: 'failed' }, backlog.failed);
+      },
+    });
+    new Gauge({
+      name: 'rollcall_outbox_oldest_pending_seconds',
+      help: 'Age of the oldest pending outbox email (0 when none)',
+      registers: [this.registry],
+      async collect() {
+        this.set((await backlogOnce()).oldestPendingSeconds);
+      },
+    });
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  async scrape(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  recordHttpRequest(method: string, route: string, status: number, seconds: number): void {
+    const labels = { method, route, status: String(status) };
+    this.httpRequests.inc(labels);
+    this.httpDuration.observe(labels, seconds);
+  }
+
+  recordScimOperation(
+    resource: string,
+    operation: ScimOperation,
+    outcome: 'success' | 'failure',
+    scimType: string | undefined,
+  ): void {
+    this.scimOperations.inc({ resource, operation, outcome, scim_type: scimType ?? 'none' });
+  }
+
+  recordEmail(kind: string, result: EmailResult): void {
+    this.emails.inc({ kind, result });
+  }
+}
+
+/** The promise, with `done` run once it settles. */
+function once<T>(promise: Promise<T>, done: () => void): Promise<T> {
+  return promise.finally(done);
+}
