@@ -8,44 +8,27 @@ type Query = Record<string, string | number>;
 
 /** SCIM requests as an identity provider sends them, with the tenant's SCIM credentials. */
 export function scimClient(app: TestApp, tenant: Pick<ScimTenant, 'scimAuth'>) {
-  const send = (body: unknown) => JSON.stringify(body);
+  const withBody =
+    (method: 'post' | 'put' | 'patch') =>
+    (path: string, body: unknown, query: Query = {}) =>
+      app
+        .http()
+        [method](`/scim/v2${path}`)
+        .query(query)
+        .set('Authorization', tenant.scimAuth)
+        .set('Content-Type', 'application/scim+json')
+        .send(JSON.stringify(body));
+  const patchBody = withBody('patch');
   return {
     get: (path: string, query: Query = {}) =>
       app.http().get(`/scim/v2${path}`).query(query).set('Authorization', tenant.scimAuth),
-    post: (path: string, body: unknown, query: Query = {}) =>
-      app
-        .http()
-        .post(`/scim/v2${path}`)
-        .query(query)
-        .set('Authorization', tenant.scimAuth)
-        .set('Content-Type', 'application/scim+json')
-        .send(send(body)),
-    put: (path: string, body: unknown, query: Query = {}) =>
-      app
-        .http()
-        .put(`/scim/v2${path}`)
-        .query(query)
-        .set('Authorization', tenant.scimAuth)
-        .set('Content-Type', 'application/scim+json')
-        .send(send(body)),
+    post: withBody('post'),
+    put: withBody('put'),
     /** PATCH with a PatchOp body made of `operations`. */
     patch: (path: string, operations: unknown[], query: Query = {}) =>
-      app
-        .http()
-        .patch(`/scim/v2${path}`)
-        .query(query)
-        .set('Authorization', tenant.scimAuth)
-        .set('Content-Type', 'application/scim+json')
-        .send(send({ schemas: [PATCH_OP], Operations: operations })),
+      patchBody(path, { schemas: [PATCH_OP], Operations: operations }, query),
     /** PATCH with any body. */
-    patchBody: (path: string, body: unknown, query: Query = {}) =>
-      app
-        .http()
-        .patch(`/scim/v2${path}`)
-        .query(query)
-        .set('Authorization', tenant.scimAuth)
-        .set('Content-Type', 'application/scim+json')
-        .send(send(body)),
+    patchBody,
     delete: (path: string) =>
       app.http().delete(`/scim/v2${path}`).set('Authorization', tenant.scimAuth),
   };

@@ -12,3 +12,4 @@ export * from './http/pagination';
 export { UuidParamPipe } from './http/uuid-param.pipe';
 export { ApiProblems, ProblemDto, FieldErrorDto } from './http/problem.dto';
 export { assignRequestId, bodyParserErrors, requireJsonBodies } from './http/json-body.middleware';
+export { TimestampsDto, isoTimestamps } from './http/timestamps.dto';

@@ -1,3 +1,4 @@
+import { isoTimestamps, TimestampsDto } from '@rollcall/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   IsInt,
@@ -58,7 +59,7 @@ export class LicensePoolUpdateDto {
   capacity?: number;
 }
 
-export class LicensePoolResponseDto {
+export class LicensePoolResponseDto extends TimestampsDto {
   @ApiProperty({ format: 'uuid', example: '5b7c1e2a-8f7d-4c1e-9a3b-1f2e3d4c5b6a' })
   id!: string;
 
@@ -83,18 +84,8 @@ export class LicensePoolResponseDto {
   @ApiProperty({ example: 38 })
   remaining!: number;
 
-  @ApiProperty({ example: '2026-11-23T03:00:00.000Z' })
-  createdAt!: string;
-
-  @ApiProperty({ example: '2026-11-23T03:00:00.000Z' })
-  updatedAt!: string;
-
   static from(pool: LicensePool): LicensePoolResponseDto {
-    return {
-      ...pool,
-      createdAt: pool.createdAt.toISOString(),
-      updatedAt: pool.updatedAt.toISOString(),
-    };
+    return isoTimestamps(pool);
   }
 }
 

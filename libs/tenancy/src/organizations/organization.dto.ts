@@ -13,6 +13,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { PLANS, type Organization, type Plan } from '@rollcall/identity';
+import { isoTimestamps, TimestampsDto } from '@rollcall/common';
 
 export const MAX_LICENSES = 10_000_000;
 
@@ -55,7 +56,7 @@ export class OrganizationCreateDto {
   proForAllUsers?: boolean;
 }
 
-export class OrganizationResponseDto {
+export class OrganizationResponseDto extends TimestampsDto {
   @ApiProperty({ format: 'uuid', example: '3fc49b2e-0d54-4d67-bd09-9da91f14bbe1' })
   id!: string;
 
@@ -74,18 +75,8 @@ export class OrganizationResponseDto {
   @ApiProperty({ example: false })
   proForAllUsers!: boolean;
 
-  @ApiProperty({ example: '2026-11-23T03:00:00.000Z' })
-  createdAt!: string;
-
-  @ApiProperty({ example: '2026-11-23T03:00:00.000Z' })
-  updatedAt!: string;
-
   static from(organization: Organization): OrganizationResponseDto {
-    return {
-      ...organization,
-      createdAt: organization.createdAt.toISOString(),
-      updatedAt: organization.updatedAt.toISOString(),
-    };
+    return isoTimestamps(organization);
   }
 }
 
