@@ -427,6 +427,38 @@ describe('SCIM /Users', () => {
         .send({ userName: 'etag@example.com', title: 'Two' });
       expect(stale.status).toBe(412);
       expect((await get(`/Users/${created.body.id}`)).body.title).toBe('One');
+      const staleDelete = await app
+        .http()
+        .delete(`/scim/v2/Users/${created.body.id}`)
+        .set('Authorization', tenant.scimAuth)
+        .set('If-Match', etag);
+      expect(staleDelete.status).toBe(412);
+      await get(`/Users/${created.body.id}`).expect(200);
+      await app
+        .http()
+        .delete(`/scim/v2/Users/${created.body.id}`)
+        .set('Authorization', tenant.scimAuth)
+        .set('If-Match', first.headers.etag)
+        .expect(204);
+
+      const group = await post('/Groups', { displayName: 'ETag group' }).expect(201);
+      await post('/Groups', { displayName: 'other' }).expect(201);
+      await app
+        .http()
+        .patch(`/scim/v2/Groups/${group.body.id}`)
+        .set('Authorization', tenant.scimAuth)
+        .send({
+          schemas: [PATCH_OP],
+          Operations: [{ op: 'replace', path: 'displayName', value: 'Renamed' }],
+        })
+        .expect(204);
+      const staleGroupDelete = await app
+        .http()
+        .delete(`/scim/v2/Groups/${group.body.id}`)
+        .set('Authorization', tenant.scimAuth)
+        .set('If-Match', group.headers.etag);
+      expect(staleGroupDelete.status).toBe(412);
+      await get(`/Groups/${group.body.id}`).expect(200);
     });
 
     it('loses no update when PATCHes on one user run concurrently', async () => {

@@ -122,8 +122,8 @@ export class ScimGroupsService {
     return this.result(group, projection);
   }
 
-  async delete(organizationId: string, id: string): Promise<void> {
-    await this.groups.scimDelete(organizationId, id);
+  async delete(organizationId: string, id: string, ifMatch?: string): Promise<void> {
+    await this.groups.scimDelete(organizationId, id, versionFromIfMatch(ifMatch));
   }
 
   /** POST /Groups/.search: the same query, from a SearchRequest body. */

@@ -143,8 +143,8 @@ export class ScimUsersService {
     return this.result(user, projection);
   }
 
-  async delete(organizationId: string, id: string): Promise<void> {
-    await this.lifecycle.scimDelete(organizationId, id);
+  async delete(organizationId: string, id: string, ifMatch?: string): Promise<void> {
+    await this.lifecycle.scimDelete(organizationId, id, versionFromIfMatch(ifMatch));
   }
 
   /** POST /Users/.search: the same query, from a SearchRequest body. */

@@ -188,8 +188,19 @@ export class GroupsService {
   }
 
   /** SCIM DELETE: the group and its memberships go; the users stay. */
-  async scimDelete(organizationId: string, id: string): Promise<void> {
-    if (!(await this.groups.delete(organizationId, id))) throw DomainError.notFound('Group');
+  /** Deletes a group and its memberships; `expectedVersion` (If-Match) must match when given. */
+  async scimDelete(organizationId: string, id: string, expectedVersion?: number): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const group = await this.groups.lock(organizationId, id, manager);
+      if (!group) throw DomainError.notFound('Group');
+      if (expectedVersion !== undefined && expectedVersion !== group.version) {
+        throw new DomainError(
+          'precondition_failed',
+          `The group has changed (version ${group.version}, If-Match named ${expectedVersion}); read it again.`,
+        );
+      }
+      await this.groups.delete(organizationId, id, manager);
+    });
   }
 
   async get(organizationId: string, id: string): Promise<Group> {

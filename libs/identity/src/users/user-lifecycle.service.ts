@@ -181,9 +181,15 @@ export class UserLifecycleService {
   }
 
   /** SCIM DELETE: deactivated (never erased) and hidden from SCIM from now on. */
-  async scimDelete(organizationId: string, id: string): Promise<void> {
+  async scimDelete(organizationId: string, id: string, expectedVersion?: number): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const row = await this.lockScimVisible(organizationId, id, manager);
+      if (expectedVersion !== undefined && expectedVersion !== row.user.version) {
+        throw new DomainError(
+          'precondition_failed',
+          `The user has changed (version ${row.user.version}, If-Match named ${expectedVersion}); read it again.`,
+        );
+      }
       await this.setActive(row, false, manager);
       row.user.scimVisible = false;
       await this.users.save(row.user, manager);

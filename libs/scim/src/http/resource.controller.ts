@@ -57,7 +57,7 @@ export interface ScimResourceService {
     ifMatch: string | undefined,
     query: ScimQuery,
   ): Promise<ScimResourceResult>;
-  delete(organizationId: string, id: string): Promise<void>;
+  delete(organizationId: string, id: string, ifMatch: string | undefined): Promise<void>;
   search(organizationId: string, query: ScimQuery): Promise<ListResponse<Json>>;
   searchRequest(organizationId: string, body: unknown): Promise<ListResponse<Json>>;
   location(document: Json | undefined): string;
@@ -202,8 +202,9 @@ export function ScimResourceController(docs: ScimResourceDocs) {
     async delete(
       @ScimOrganizationId() organizationId: string,
       @Param('id', Id) id: string,
+      @Headers('if-match') ifMatch: string | undefined,
     ): Promise<void> {
-      await this.service.delete(organizationId, id);
+      await this.service.delete(organizationId, id, ifMatch);
     }
   }
   return ScimResourceControllerBase;
