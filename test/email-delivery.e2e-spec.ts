@@ -84,7 +84,12 @@ describe('email delivery through the running outbox worker, over SMTP', () => {
     expect(mail?.text).toContain('Hello Test User,');
     expect(mail?.text).toContain('was reactivated by your organization');
     expect(mail?.text).toContain(`http://rollcall.test/sso/saml/${tenant.slug}/login`);
-    const [row] = await outboxRows(app, tenant.id);
+    // The worker records the delivery just after the SMTP server accepts the message.
+    let [row] = await outboxRows(app, tenant.id);
+    for (let i = 0; i < 100 && !row?.sent_at; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      [row] = await outboxRows(app, tenant.id);
+    }
     expect(row).toMatchObject({ kind: 'user_reactivated', attempts: 1, last_error: null });
     expect(row?.sent_at).toBeInstanceOf(Date);
   });
