@@ -8,6 +8,7 @@ import {
   scimUsers,
 } from './support/scim-client';
 import { startTestApp, type TestApp } from './support/test-app';
+import { filterStrings } from './support/fuzz';
 
 const GROUP_URN = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
@@ -169,7 +170,7 @@ describe('SCIM /Groups under random input', () => {
   });
 
   it('answers every filter with 200 or 400 invalidFilter, never 5xx', async () => {
-    const parts = fc.constantFrom(
+    const filters = filterStrings([
       'displayName',
       'members',
       'members.value',
@@ -179,38 +180,13 @@ describe('SCIM /Groups under random input', () => {
       'meta.created',
       'externalId',
       'id',
-      'eq',
-      'ne',
-      'co',
-      'sw',
-      'gt',
-      'pr',
-      'and',
-      'or',
-      'not',
-      '(',
-      ')',
-      '[',
-      ']',
-      '"x"',
-      `"${'00000000-0000-4000-8000-000000000000'}"`,
-      'true',
-      '42',
-      'null',
-      "'; DROP TABLE groups; --",
-    );
+    ]);
     await fc.assert(
-      fc.asyncProperty(
-        fc.oneof(
-          fc.array(parts, { minLength: 1, maxLength: 8 }).map((p) => p.join(' ')),
-          fc.string({ maxLength: 40 }),
-        ),
-        async (filter) => {
-          const response = await scim.get('/Groups', { filter, excludedAttributes: 'members' });
-          expect([filter, response.status < 500]).toEqual([filter, true]);
-          if (response.status === 400) expect(response.body.scimType).toBe('invalidFilter');
-        },
-      ),
+      fc.asyncProperty(filters, async (filter) => {
+        const response = await scim.get('/Groups', { filter, excludedAttributes: 'members' });
+        expect([filter, response.status < 500]).toEqual([filter, true]);
+        if (response.status === 400) expect(response.body.scimType).toBe('invalidFilter');
+      }),
       { numRuns: 200 },
     );
   });
