@@ -10,11 +10,14 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 /**
  * Why the browser suites cannot run here, or undefined when they can. Outside CI a machine without
- * Chromium skips them; in CI (`CI` set) they always run, so a missing Chromium fails the run.
+ * Chromium skips them (reporting why); with `REQUIRE_BROWSER=1` (which `.ci/run` sets) or `CI` set
+ * they always run, so a missing Chromium fails the run.
  */
 export function browserSkipReason(): string | undefined {
-  if (existsSync(CHROMIUM_PATH) || process.env.CI) return undefined;
-  return `${CHROMIUM_PATH} is not installed (apt-get install chromium, or set CI to make this an error)`;
+  if (existsSync(CHROMIUM_PATH) || process.env.REQUIRE_BROWSER === '1' || process.env.CI) {
+    return undefined;
+  }
+  return `${CHROMIUM_PATH} is not installed (apt-get install chromium; REQUIRE_BROWSER=1 makes this an error)`;
 }
 
 export interface LaunchedBrowser {

@@ -4,7 +4,13 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
-import { assignRequestId, bodyParserErrors, ProblemDto, requireJsonBodies } from '@rollcall/common';
+import {
+  assignRequestId,
+  bodyParserErrors,
+  isBrowserPath,
+  ProblemDto,
+  requireJsonBodies,
+} from '@rollcall/common';
 import { SCIM_BASIC_SCHEME, SCIM_BEARER_SCHEME } from '@rollcall/integration';
 import { ADMIN_API_KEY_SCHEME, OPERATOR_TOKEN_SCHEME } from '@rollcall/tenancy';
 
@@ -28,6 +34,12 @@ export function configureApp(app: INestApplication): INestApplication {
     }),
     bodyParserErrors,
   );
+  // The SAML HTTP-POST binding: the IdP's auto-submitted form (SAMLResponse, RelayState).
+  expressApp.use(
+    '/sso/saml/:orgSlug/acs',
+    express.urlencoded({ limit: BODY_LIMIT, extended: false, parameterLimit: 10 }),
+    bodyParserErrors,
+  );
   app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(app, openApiConfig(), {
@@ -41,7 +53,8 @@ export function configureApp(app: INestApplication): INestApplication {
 }
 
 /**
- * helmet's defaults everywhere, except one directive on Swagger UI (/docs and its assets): helmet's
+ * helmet's defaults everywhere, except one directive on Swagger UI (/docs and its assets) and the SSO
+ * pages (whose sign-out form would otherwise post to https): helmet's
  * CSP has `upgrade-insecure-requests`, so a browser that opens /docs over plain HTTP at an address
  * other than localhost (Docker Compose on a server, a VM) fetches the page's scripts and styles over
  * HTTPS instead, fails, and shows a blank page. Those assets are all same-origin, so over HTTPS the
@@ -53,7 +66,7 @@ function securityHeaders() {
     contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
   });
   return (request: Request, response: Response, next: NextFunction) =>
-    request.path === '/docs' || request.path.startsWith('/docs/')
+    request.path === '/docs' || request.path.startsWith('/docs/') || isBrowserPath(request.path)
       ? swaggerUi(request, response, next)
       : everywhere(request, response, next);
 }

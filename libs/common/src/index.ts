@@ -13,3 +13,4 @@ export { UuidParamPipe } from './http/uuid-param.pipe';
 export { ApiProblems, ProblemDto, FieldErrorDto } from './http/problem.dto';
 export { assignRequestId, bodyParserErrors, requireJsonBodies } from './http/json-body.middleware';
 export { TimestampsDto, isoTimestamps } from './http/timestamps.dto';
+export { escapeHtml, htmlPage, isBrowserPath } from './http/html';

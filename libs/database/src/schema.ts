@@ -7,6 +7,13 @@ import {
   UserEntity,
 } from '@rollcall/identity/entities';
 import { ScimIntegrationEntity, ScimRequestLogEntity } from '@rollcall/integration/entities';
+import {
+  SamlConnectionEntity,
+  SamlPendingRequestEntity,
+  SamlUsedAssertionEntity,
+  SignInAttemptEntity,
+  WebSessionEntity,
+} from '@rollcall/saml/entities';
 import { AdminApiKeyEntity } from '@rollcall/tenancy/entities';
 import { MIGRATIONS } from './migrations';
 
@@ -21,6 +28,11 @@ export const ENTITIES = [
   GroupMemberEntity,
   ScimIntegrationEntity,
   ScimRequestLogEntity,
+  SamlConnectionEntity,
+  SamlPendingRequestEntity,
+  SamlUsedAssertionEntity,
+  WebSessionEntity,
+  SignInAttemptEntity,
 ];
 
 export { MIGRATIONS };

@@ -17,6 +17,9 @@ export {
   type AdminUserPosition,
   type AdminUserListItem,
   type AdminUserOptions,
+  type SsoIdentity,
+  type SsoSignInOptions,
+  type SsoSignInResult,
 } from './users/user-lifecycle.service';
 export type { User, UserProfile } from './users/user.model';
 export type { UserSearch } from './users/users.repository';

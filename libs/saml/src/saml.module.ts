@@ -1,7 +1,24 @@
 import { Module } from '@nestjs/common';
+import { IdentityModule } from '@rollcall/identity';
+import { IntegrationModule } from '@rollcall/integration';
+import { TenancyModule } from '@rollcall/tenancy';
+import { SamlConnectionsService } from './connection/saml-connections.service';
+import { SamlAdminController } from './http/saml-admin.controller';
+import { SamlController } from './http/saml.controller';
+import { SessionController } from './http/session.controller';
+import { SignInLogService } from './log/sign-in-log.service';
+import { WebSessionsService } from './sessions/web-sessions.service';
+import { SamlSignInService } from './sign-in/saml-sign-in.service';
 
 /**
- * SAML 2.0 SSO sign-in, running the shared pool policy. Empty until the "SAML 2.0 SSO" issue lands.
+ * SAML 2.0 SSO (SPEC §5): per-organization IdP connections, SP metadata, SP- and IdP-initiated
+ * sign-in through the shared domain sign-in (pool policy, first-login activation), browser
+ * sessions, and the sign-in log.
  */
-@Module({})
+@Module({
+  imports: [IdentityModule, IntegrationModule, TenancyModule],
+  controllers: [SamlController, SessionController, SamlAdminController],
+  providers: [SamlConnectionsService, SamlSignInService, WebSessionsService, SignInLogService],
+  exports: [SignInLogService],
+})
 export class SamlModule {}

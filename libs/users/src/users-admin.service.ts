@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, type Page } from '@rollcall/common';
+import { SignInLogService } from '@rollcall/saml';
 import {
   type AdminUserCriteria,
   type AdminUserOptions,
@@ -77,6 +78,7 @@ export class UsersAdminService {
     private readonly groups: GroupsService,
     private readonly integration: ScimIntegrationService,
     private readonly provisioningLog: ProvisioningLogService,
+    private readonly signInLog: SignInLogService,
   ) {}
 
   private async options(organizationId: string): Promise<AdminUserOptions> {
@@ -176,12 +178,16 @@ export class UsersAdminService {
     return this.lifecycle.reactivateByAdmin(organizationId, id, await this.options(organizationId));
   }
 
-  /** Anonymizes the user and, in the same transaction, its userName in the provisioning log. */
+  /**
+   * Anonymizes the user and, in the same transaction, its userName in the provisioning log and the
+   * SSO sign-in log.
+   */
   async anonymize(organizationId: string, id: string): Promise<User> {
     await this.provisioningLog.flush();
-    return this.lifecycle.anonymize(organizationId, id, (erasure, manager) =>
-      this.provisioningLog.eraseUser(erasure, manager),
-    );
+    return this.lifecycle.anonymize(organizationId, id, async (erasure, manager) => {
+      await this.provisioningLog.eraseUser(erasure, manager);
+      await this.signInLog.eraseUser(erasure, manager);
+    });
   }
 }
 

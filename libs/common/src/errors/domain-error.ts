@@ -33,6 +33,9 @@ export type ErrorCode =
   | 'not_enough_licenses'
   | 'pool_full'
   | 'sign_in_refused'
+  // SAML SSO
+  | 'saml_rejected'
+  | 'sso_not_configured'
   // SCIM (RFC 7644 §3.12 scimType in parentheses)
   | 'invalid_filter' // invalidFilter
   | 'invalid_path' // invalidPath
@@ -59,6 +62,8 @@ export class DomainError extends Error {
     readonly code: ErrorCode,
     readonly detail: string,
     readonly fieldErrors: FieldError[] = [],
+    /** A finer machine-readable reason within the code (e.g. `pool_full` for `sign_in_refused`). */
+    readonly reason?: string,
   ) {
     super(detail);
     this.name = 'DomainError';

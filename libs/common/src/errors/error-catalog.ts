@@ -69,6 +69,10 @@ export function describeError(code: ErrorCode): ErrorDescription {
       return { status: 409, title: 'User is anonymized' };
     case 'sign_in_refused':
       return { status: 403, title: 'Sign-in refused' };
+    case 'saml_rejected':
+      return { status: 400, title: 'SAML response rejected' };
+    case 'sso_not_configured':
+      return { status: 404, title: 'Single sign-on is not set up' };
     case 'precondition_failed':
       return { status: 412, title: 'Precondition failed' };
     case 'invalid_filter':

@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { normalizeError, type NormalizedError } from '../errors/error-response';
+import { errorPage, isBrowserPath } from './html';
 import {
   ERROR_OUTCOME,
   type ErrorOutcome,
@@ -53,7 +54,9 @@ export class ErrorFilter implements ExceptionFilter {
     if (error.status === 503 || error.status === 429) {
       if (!response.getHeader('Retry-After')) response.setHeader('Retry-After', '5');
     }
-    if (isScimPath(path)) {
+    if (isBrowserPath(path)) {
+      response.status(error.status).type('html').send(errorPage(error, requestId));
+    } else if (isScimPath(path)) {
       response
         .status(error.status)
         .type(SCIM_JSON)

@@ -4,6 +4,7 @@ import { Foundation1795405270983 } from './1795405270983-Foundation';
 import { ScimUsers1795406040690 } from './1795406040690-ScimUsers';
 import { ScimGroups1795408366168 } from './1795408366168-ScimGroups';
 import { OutboxDeliveryAndExpiryNotices1795410199077 } from './1795410199077-OutboxDeliveryAndExpiryNotices';
+import { SamlSso1795414803092 } from './1795414803092-SamlSso';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -12,4 +13,5 @@ export const MIGRATIONS: MigrationClass[] = [
   ScimUsers1795406040690,
   ScimGroups1795408366168,
   OutboxDeliveryAndExpiryNotices1795410199077,
+  SamlSso1795414803092,
 ];

@@ -185,6 +185,42 @@ export class GroupsRepository {
         ]);
   }
 
+  /**
+   * Makes the user a member of exactly the groups named (case-insensitively) and of no other; groups
+   * that gain or lose the user move their version on. Names no group carries are returned, not created.
+   */
+  async setUserGroupsByName(
+    organizationId: string,
+    userId: string,
+    names: string[],
+    manager: EntityManager,
+  ): Promise<{ unknown: string[] }> {
+    const wanted = [...new Set(names.map((n) => n.trim()).filter((n) => n !== ''))];
+    const found = await manager.query<{ id: string; name: string }[]>(
+      `SELECT g.id, lower(g.display_name) AS name FROM groups g
+        WHERE g.organization_id = $1 AND lower(g.display_name) = ANY($2::text[])`,
+      [organizationId, wanted.map((n) => n.toLowerCase())],
+    );
+    const known = new Set(found.map((g) => g.name));
+    const ids = found.map((g) => g.id);
+    await manager.query(
+      `WITH removed AS (
+         DELETE FROM group_members gm
+          WHERE gm.organization_id = $1 AND gm.user_id = $2 AND NOT (gm.group_id = ANY($3::uuid[]))
+         RETURNING gm.group_id
+       ), added AS (
+         INSERT INTO group_members (organization_id, group_id, user_id)
+         SELECT $1, g, $2 FROM unnest($3::uuid[]) AS g
+         ON CONFLICT DO NOTHING RETURNING group_id
+       )
+       UPDATE groups g SET version = g.version + 1, updated_at = now()
+        WHERE g.organization_id = $1
+          AND g.id IN (SELECT group_id FROM removed UNION SELECT group_id FROM added)`,
+      [organizationId, userId, ids],
+    );
+    return { unknown: wanted.filter((n) => !known.has(n.toLowerCase())) };
+  }
+
   /** Removes a user from every group; each group it left moves its version and updated_at on. */
   async removeUserFromAllGroups(
     organizationId: string,

@@ -4,13 +4,18 @@ import { LicensePoolEntity } from './license-pool.entity';
 
 /**
  * Seats move only through here, inside the caller's transaction. Taking a seat is one conditional
- * UPDATE that locks the pool row, so concurrent takers on any number of instances serialize on it;
+ * UPDATE on the locked pool row, so concurrent takers on any number of instances serialize on it;
  * the CHECK (used <= capacity) constraint is the backstop.
+ *
+ * Every take and release first locks all of the organization's pools in id order (as the admin's
+ * pool changes do): a seat moving from pool A to B and another moving from B to A would otherwise
+ * each hold one row and wait for the other's — a deadlock PostgreSQL breaks by failing one of them.
  */
 @Injectable()
 export class SeatLedger {
   /** Takes a seat; false (and nothing changed) when the pool is full. */
   async take(poolId: string, manager: EntityManager): Promise<boolean> {
+    await this.lockPoolsOfOrganization(poolId, manager);
     // TypeORM answers an UPDATE with [rows, affected].
     const [, affected] = await manager.query<[unknown[], number]>(
       'UPDATE license_pools SET used = used + 1, updated_at = now() WHERE id = $1 AND used < capacity',
@@ -20,8 +25,31 @@ export class SeatLedger {
   }
 
   async release(poolId: string, manager: EntityManager): Promise<void> {
+    await this.lockPoolsOfOrganization(poolId, manager);
     await manager.query(
       'UPDATE license_pools SET used = used - 1, updated_at = now() WHERE id = $1 AND used > 0',
+      [poolId],
+    );
+  }
+
+  /**
+   * Locks every pool of the organization up front, for a transaction that will insert a user (its
+   * foreign key takes a share lock on the pool row) and then take a seat: without it, two such
+   * transactions each hold the share lock the other's seat update waits for.
+   */
+  async lockPools(organizationId: string, manager: EntityManager): Promise<void> {
+    await manager.query(
+      'SELECT id FROM license_pools WHERE organization_id = $1 ORDER BY id FOR UPDATE',
+      [organizationId],
+    );
+  }
+
+  /** Locks held until the transaction ends; taking them again in the same transaction is free. */
+  private async lockPoolsOfOrganization(poolId: string, manager: EntityManager): Promise<void> {
+    await manager.query(
+      `SELECT id FROM license_pools
+       WHERE organization_id = (SELECT organization_id FROM license_pools WHERE id = $1)
+       ORDER BY id FOR UPDATE`,
       [poolId],
     );
   }

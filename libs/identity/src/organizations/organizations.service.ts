@@ -94,6 +94,12 @@ export class OrganizationsService {
     return toOrganization(organization);
   }
 
+  /** The organization a public URL names by its slug (SSO endpoints), or null. */
+  async findBySlug(slug: string): Promise<Organization | null> {
+    const organization = await this.organizations.findBySlug(slug);
+    return organization ? toOrganization(organization) : null;
+  }
+
   async list(limit: number, cursor?: string): Promise<Page<Organization>> {
     const rows = await this.organizations.listAfter(decodeCursor(cursor), limit + 1);
     return toPage(rows, limit, toOrganization);

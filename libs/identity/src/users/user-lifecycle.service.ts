@@ -89,6 +89,40 @@ export interface ScimWrite {
   expectedVersion?: number;
 }
 
+/** What a validated SSO assertion says about the person signing in. */
+export interface SsoIdentity {
+  /** The email the assertion carries (else its NameID): how the user is found and, new, named. */
+  email: string;
+  /** The assertion's NameID, also tried as a userName. */
+  nameId: string | null;
+  givenName?: string;
+  familyName?: string;
+  displayName?: string;
+  externalId?: string;
+  /** Group names when the assertion carried the attribute. */
+  groups?: string[];
+  requested: RequestedPool;
+}
+
+export interface SsoSignInOptions {
+  /**
+   * SCIM is off: unknown users are created just in time (when `jit`), and the profile and groups
+   * follow the assertion at every sign-in. SCIM on: SCIM owns profile and groups.
+   */
+  scimEnabled: boolean;
+  jit: boolean;
+}
+
+export interface SsoSignInResult {
+  user: User;
+  /** The user was created by this sign-in. */
+  created: boolean;
+  /** The user took a seat (its first sign-in, or a return after a pool change freed one). */
+  activated: boolean;
+  /** Group names in the assertion that match no group (not created). */
+  unknownGroups: string[];
+}
+
 function isUniqueViolation(error: unknown): boolean {
   return (
     error instanceof QueryFailedError &&
@@ -375,39 +409,137 @@ export class UserLifecycleService {
     return this.dataSource.transaction(async (manager) => {
       const row = await this.users.findById(organizationId, id, manager, true);
       if (!row) throw DomainError.notFound('User');
-      const { user } = row;
-      if (user.status === 'deactivated' || user.status === 'anonymized') {
-        const pools = await this.pools.listByOrganization(organizationId, manager);
-        const decision = decidePool({
-          channel: 'sso_sign_in',
-          pools,
-          requested,
-          user: { poolId: user.licensePoolId, seated: false },
-        });
-        throw new DomainError(
-          'sign_in_refused',
-          decision.outcome === 'reject'
-            ? describeRejection(decision)
-            : 'This account is deactivated; ask your administrator to reactivate it.',
-        );
-      }
-      await this.assignPool(row, requested, 'sso_sign_in', manager);
-      if (user.status === 'provisioned' || user.status === 'pending') {
-        if (!(await this.seats.take(user.licensePoolId, manager))) {
-          const usage = await this.seats.usage(user.licensePoolId, manager);
-          throw new DomainError(
-            'sign_in_refused',
-            `License pool '${usage.name}' is full (${usage.used} of ${usage.capacity} seats used)`,
-          );
-        }
-        user.status = 'active';
-        user.firstLoginAt = new Date();
-        const organization = await this.organizations.findById(organizationId, manager);
-        if (organization?.proForAllUsers) user.licenseTier = 'pro';
-      }
-      user.lastLoginAt = new Date();
+      await this.admit(row, requested, manager);
       return this.saveRow(row, manager);
     });
+  }
+
+  /**
+   * An SSO sign-in (SPEC §2, §3, §5), in one transaction so that a refusal changes nothing: finds the
+   * user the assertion names (or creates it just in time), updates its profile and groups when SCIM
+   * does not own them, runs the pool policy on the sign-in channel and the first-login activation.
+   */
+  async ssoSignIn(
+    organizationId: string,
+    identity: SsoIdentity,
+    options: SsoSignInOptions,
+  ): Promise<SsoSignInResult> {
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const identifiers = [identity.email, ...(identity.nameId ? [identity.nameId] : [])];
+        let row = await this.users.findForSignInForUpdate(organizationId, identifiers, manager);
+        let created = false;
+        if (!row) {
+          if (options.scimEnabled || !options.jit) {
+            throw new DomainError(
+              'sign_in_refused',
+              options.scimEnabled
+                ? `There is no account for ${identity.email} yet: your organization provisions accounts from its identity provider, so ask your administrator to assign you the Rollcall application.`
+                : `There is no account for ${identity.email}, and this organization does not create accounts at sign-in; ask your administrator to add you.`,
+              [],
+              'unknown_user',
+            );
+          }
+          await this.seats.lockPools(organizationId, manager);
+          row = await this.insertFromSso(organizationId, identity, manager);
+          created = true;
+        } else if (!options.scimEnabled) {
+          applyProfile(row.user, ssoProfile(toUser(row.user, row.pool), identity));
+        }
+        const wasSeated = row.user.status === 'active';
+        await this.admit(row, identity.requested, manager);
+        let unknownGroups: string[] = [];
+        if (!options.scimEnabled && identity.groups !== undefined) {
+          ({ unknown: unknownGroups } = await this.groups.setUserGroupsByName(
+            organizationId,
+            row.user.id,
+            identity.groups,
+            manager,
+          ));
+        }
+        const user = await this.saveRow(row, manager);
+        return { user, created, activated: !wasSeated, unknownGroups };
+      });
+    } catch (error) {
+      // Two first sign-ins of the same new person at once: the second finds the first's user.
+      if (isUniqueViolation(error)) return this.ssoSignIn(organizationId, identity, options);
+      throw error;
+    }
+  }
+
+  /**
+   * Lets an existing user in (SPEC §3 on the sign-in channel): refused when deactivated, the pool
+   * policy applied (rule 6: the assertion's pool wins over an admin's move), and at the first sign-in
+   * a seat taken (refused when the pool is full) and the pro tier given when the org says so.
+   */
+  private async admit(
+    row: UserRow,
+    requested: RequestedPool,
+    manager: EntityManager,
+  ): Promise<void> {
+    const { user } = row;
+    const organizationId = user.organizationId;
+    if (user.status === 'deactivated' || user.status === 'anonymized') {
+      const pools = await this.pools.listByOrganization(organizationId, manager);
+      const decision = decidePool({
+        channel: 'sso_sign_in',
+        pools,
+        requested,
+        user: { poolId: user.licensePoolId, seated: false },
+      });
+      throw decision.outcome === 'reject'
+        ? new DomainError('sign_in_refused', describeRejection(decision), [], decision.reason)
+        : new DomainError(
+            'sign_in_refused',
+            'This account is deactivated; ask your administrator to reactivate it.',
+            [],
+            'account_deactivated',
+          );
+    }
+    await this.assignPool(row, requested, 'sso_sign_in', manager);
+    if (user.status === 'provisioned' || user.status === 'pending') {
+      if (!(await this.seats.take(user.licensePoolId, manager))) {
+        const usage = await this.seats.usage(user.licensePoolId, manager);
+        throw new DomainError(
+          'sign_in_refused',
+          `License pool '${usage.name}' is full (${usage.used} of ${usage.capacity} seats used)`,
+          [],
+          'pool_full',
+        );
+      }
+      user.status = 'active';
+      user.firstLoginAt = new Date();
+      const organization = await this.organizations.findById(organizationId, manager);
+      if (organization?.proForAllUsers) user.licenseTier = 'pro';
+    }
+    user.lastLoginAt = new Date();
+  }
+
+  /** A user created by its first SSO sign-in: not SCIM-managed, in the default pool until the policy says otherwise. */
+  private async insertFromSso(
+    organizationId: string,
+    identity: SsoIdentity,
+    manager: EntityManager,
+  ): Promise<UserRow> {
+    const pools = await this.pools.listByOrganization(organizationId, manager);
+    const pool = pools.find((p) => p.isDefault)!;
+    const user = this.users.create(
+      {
+        organizationId,
+        licensePoolId: pool.id,
+        role: 'user',
+        licenseTier: 'enterprise',
+        scimManaged: false,
+        scimVisible: true,
+        firstLoginAt: null,
+        lastLoginAt: null,
+        status: 'provisioned',
+      },
+      manager,
+    );
+    applyProfile(user, ssoProfile(undefined, identity));
+    const saved = await this.users.save(user, manager);
+    return { user: saved, pool: poolSummary(pool) };
   }
 
   /** Roles change only here, never through SCIM or SSO (SPEC §2). */
@@ -558,7 +690,7 @@ export class UserLifecycleService {
     });
     const refusal = channel === 'sso_sign_in' ? 'sign_in_refused' : 'invalid_value';
     if (decision.outcome === 'reject') {
-      throw new DomainError(refusal, describeRejection(decision));
+      throw new DomainError(refusal, describeRejection(decision), [], decision.reason);
     }
     if (decision.pool.id === user.licensePoolId) return;
     if (user.status === 'active') {
@@ -567,6 +699,8 @@ export class UserLifecycleService {
         throw new DomainError(
           refusal,
           `License pool '${usage.name}' is full (${usage.used} of ${usage.capacity} seats used)`,
+          [],
+          'pool_full',
         );
       }
       await this.seats.release(user.licensePoolId, manager);
@@ -723,4 +857,58 @@ function checkPosition(field: string, position: AdminUserPosition): void {
       { field: 'cursor', message: 'cursor must be a cursor returned by this API for this sort' },
     ]);
   }
+}
+
+/**
+ * The profile after an SSO sign-in where SCIM does not own it: the assertion's names, externalId and
+ * email replace what is there; everything else stays. A new user's userName is its email.
+ */
+function ssoProfile(current: User | undefined, identity: SsoIdentity): UserProfile {
+  const base: UserProfile = current ?? {
+    userName: identity.email,
+    externalId: null,
+    formattedName: null,
+    givenName: null,
+    familyName: null,
+    middleName: null,
+    honorificPrefix: null,
+    honorificSuffix: null,
+    displayName: null,
+    nickName: null,
+    profileUrl: null,
+    title: null,
+    userType: null,
+    preferredLanguage: null,
+    locale: null,
+    timezone: null,
+    emails: [],
+    phoneNumbers: [],
+    addresses: [],
+    ims: [],
+    photos: [],
+    enterprise: {},
+  };
+  const email = identity.email.trim();
+  const hasEmail = base.emails.some(
+    (e) => typeof e.value === 'string' && e.value.trim().toLowerCase() === email.toLowerCase(),
+  );
+  return {
+    ...base,
+    givenName: identity.givenName ?? base.givenName,
+    familyName: identity.familyName ?? base.familyName,
+    displayName: identity.displayName ?? base.displayName,
+    externalId: identity.externalId ?? base.externalId,
+    formattedName:
+      identity.givenName !== undefined || identity.familyName !== undefined
+        ? [identity.givenName ?? base.givenName, identity.familyName ?? base.familyName]
+            .filter(Boolean)
+            .join(' ') || null
+        : base.formattedName,
+    emails: hasEmail
+      ? base.emails
+      : [
+          { value: email, type: 'work', primary: true },
+          ...base.emails.map((e) => ({ ...e, primary: false })),
+        ],
+  };
 }

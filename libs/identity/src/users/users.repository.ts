@@ -69,6 +69,33 @@ export class UsersRepository {
     return this.withPool(user, manager);
   }
 
+  /**
+   * The user a sign-in names, locked: whose userName or primary email equals one of `identifiers`
+   * (any case), preferring a userName match, then the oldest. Anonymized users are never found.
+   */
+  async findForSignInForUpdate(
+    organizationId: string,
+    identifiers: string[],
+    manager: EntityManager,
+  ): Promise<UserRow | null> {
+    const values = [...new Set(identifiers.map((i) => i.trim().toLowerCase()).filter(Boolean))];
+    if (values.length === 0) return null;
+    const user = await this.repo(manager)
+      .createQueryBuilder('u')
+      .where('u.organization_id = :organizationId', { organizationId })
+      .andWhere(`u.status <> 'anonymized'`)
+      .andWhere('(lower(u.user_name) IN (:...values) OR lower(u.primary_email) IN (:...values))', {
+        values,
+      })
+      .orderBy('CASE WHEN lower(u.user_name) IN (:...values) THEN 0 ELSE 1 END', 'ASC')
+      .addOrderBy('u.created_at', 'ASC')
+      .addOrderBy('u.id', 'ASC')
+      .limit(1)
+      .setLock('pessimistic_write')
+      .getOne();
+    return this.withPool(user, manager);
+  }
+
   create(values: Partial<UserEntity>, manager: EntityManager): UserEntity {
     return this.repo(manager).create(values);
   }

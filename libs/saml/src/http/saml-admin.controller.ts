@@ -1,0 +1,93 @@
+import { Body, Controller, Delete, Get, HttpCode, Put, Query } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiProblems } from '@rollcall/common';
+import { OrganizationsService } from '@rollcall/identity';
+import { AdminAuth, OrganizationId } from '@rollcall/tenancy';
+import { SamlConnectionsService } from '../connection/saml-connections.service';
+import { SignInLogService } from '../log/sign-in-log.service';
+import {
+  ConfigureSamlDto,
+  SamlConnectionResponseDto,
+  SignInAttemptDto,
+  SignInAttemptPageDto,
+  SignInLogQueryDto,
+} from './saml-admin.dto';
+
+@ApiTags('SAML SSO')
+@AdminAuth()
+@Controller('api/v1/sso')
+export class SamlAdminController {
+  constructor(
+    private readonly connections: SamlConnectionsService,
+    private readonly organizations: OrganizationsService,
+    private readonly log: SignInLogService,
+  ) {}
+
+  private async view(organizationId: string): Promise<SamlConnectionResponseDto> {
+    const organization = await this.organizations.get(organizationId);
+    return SamlConnectionResponseDto.from(
+      this.connections.serviceProvider(organization.slug),
+      await this.connections.find(organizationId),
+    );
+  }
+
+  @Get('saml')
+  @ApiOperation({
+    summary: 'The SAML connection and Rollcall’s service-provider URLs',
+    description:
+      'The entity id, ACS and metadata URLs to enter in the IdP, and the IdP settings if configured.',
+  })
+  @ApiOkResponse({ type: SamlConnectionResponseDto })
+  status(@OrganizationId() organizationId: string): Promise<SamlConnectionResponseDto> {
+    return this.view(organizationId);
+  }
+
+  @Put('saml')
+  @ApiOperation({
+    summary: 'Configure SAML sign-in',
+    description:
+      'Send `{idpEntityId, idpSsoUrl, idpCertificate}` or `{idpMetadataXml}`, plus optional attribute names and `jitProvisioning`. Replaces the previous settings.',
+  })
+  @ApiOkResponse({ type: SamlConnectionResponseDto })
+  @ApiProblems('validation_failed')
+  async configure(
+    @OrganizationId() organizationId: string,
+    @Body() body: ConfigureSamlDto,
+  ): Promise<SamlConnectionResponseDto> {
+    await this.connections.configure(organizationId, body);
+    return this.view(organizationId);
+  }
+
+  @Delete('saml')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Turn SAML sign-in off',
+    description: 'Sign-ins then show “SSO is not configured”.',
+  })
+  @ApiNoContentResponse({ description: 'SAML sign-in is off' })
+  @ApiProblems('not_found')
+  async remove(@OrganizationId() organizationId: string): Promise<void> {
+    await this.connections.remove(organizationId);
+  }
+
+  @Get('sign-ins')
+  @ApiOperation({
+    summary: 'SSO sign-in attempts and their outcomes, newest first',
+    description:
+      'Successes, refusals (pool full, unknown pool, deactivated…) and rejected responses (invalid signature, replay…).',
+  })
+  @ApiOkResponse({ type: SignInAttemptPageDto })
+  @ApiProblems('validation_failed')
+  async signIns(
+    @OrganizationId() organizationId: string,
+    @Query() query: SignInLogQueryDto,
+  ): Promise<SignInAttemptPageDto> {
+    const page = await this.log.list(organizationId, {
+      limit: query.limit ?? 50,
+      ...(query.cursor ? { cursor: query.cursor } : {}),
+      ...(query.outcome ? { outcome: query.outcome } : {}),
+      ...(query.userId ? { userId: query.userId.toLowerCase() } : {}),
+    });
+    return { data: page.data.map((a) => SignInAttemptDto.from(a)), nextCursor: page.nextCursor };
+  }
+}

@@ -1,0 +1,140 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiQuery,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { APP_CONFIG, type AppConfig, DomainError } from '@rollcall/common';
+import { OrganizationsService } from '@rollcall/identity';
+import { Inject } from '@nestjs/common';
+import { SamlConnectionsService } from '../connection/saml-connections.service';
+import { serviceProviderMetadata } from '../connection/sp-metadata';
+import { SamlSignInService } from '../sign-in/saml-sign-in.service';
+import {
+  SESSION_COOKIE,
+  SESSION_TTL_MS,
+  WebSessionsService,
+} from '../sessions/web-sessions.service';
+import { readCookie } from './cookies';
+
+export class AcsFormDto {
+  @ApiProperty({
+    description: 'The base64-encoded SAML 2.0 Response (HTTP-POST binding)',
+    example: 'PHNhbWxwOlJlc3BvbnNlIC4uLg==',
+  })
+  SAMLResponse!: string;
+
+  @ApiPropertyOptional({
+    description: 'Where to go after sign-in: a path on this site',
+    example: '/home',
+  })
+  RelayState?: string;
+}
+
+/**
+ * The public SAML endpoints of SPEC §9: SP metadata, SP-initiated sign-in and the assertion consumer
+ * service. Errors here are HTML pages that name the reason.
+ */
+@ApiTags('SAML SSO (browser)')
+@Controller('sso/saml/:orgSlug')
+export class SamlController {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly organizations: OrganizationsService,
+    private readonly connections: SamlConnectionsService,
+    private readonly signIn: SamlSignInService,
+    private readonly sessions: WebSessionsService,
+  ) {}
+
+  @Get('metadata')
+  @ApiOperation({
+    summary: 'SAML service-provider metadata of an organization',
+    description:
+      'Import this into the IdP. The SP entity id is this URL; the ACS is `/sso/saml/{orgSlug}/acs`.',
+  })
+  @ApiParam({ name: 'orgSlug', example: 'acme' })
+  @ApiProduces('application/samlmetadata+xml')
+  @ApiResponse({ status: 200, description: 'SAML 2.0 metadata (XML)' })
+  @ApiResponse({ status: 404, description: 'No organization with this slug' })
+  async metadata(@Param('orgSlug') slug: string, @Res() response: Response): Promise<void> {
+    const organization = /^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)
+      ? await this.organizations.findBySlug(slug)
+      : null;
+    if (!organization) throw DomainError.notFound('Organization');
+    response
+      .type('application/samlmetadata+xml')
+      .send(serviceProviderMetadata(this.connections.serviceProvider(organization.slug)));
+  }
+
+  @Get('login')
+  @ApiOperation({
+    summary: 'Start an SP-initiated sign-in',
+    description:
+      'Redirects (302) to the IdP with a SAML AuthnRequest. `RelayState` (a path on this site) is where the person lands afterwards.',
+  })
+  @ApiParam({ name: 'orgSlug', example: 'acme' })
+  @ApiQuery({ name: 'RelayState', required: false, example: '/home' })
+  @ApiResponse({ status: 302, description: 'To the IdP’s single sign-on URL' })
+  @ApiResponse({
+    status: 404,
+    description: 'HTML page: SSO is not configured for this organization',
+  })
+  async login(
+    @Param('orgSlug') slug: string,
+    @Query('RelayState') relayState: unknown,
+    @Res() response: Response,
+  ): Promise<void> {
+    const url = await this.signIn.start(
+      slug,
+      typeof relayState === 'string' ? relayState : undefined,
+    );
+    response.redirect(302, url);
+  }
+
+  @Post('acs')
+  @HttpCode(303)
+  @ApiOperation({
+    summary: 'Assertion consumer service (HTTP-POST binding)',
+    description:
+      'Validates the IdP’s response (signature, issuer, audience, recipient, times, InResponseTo, replay), signs the person in through the pool policy, sets the session cookie and redirects (303) to RelayState or /home. Refusals are HTML pages with a 4xx status naming the reason.',
+  })
+  @ApiParam({ name: 'orgSlug', example: 'acme' })
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody({ type: AcsFormDto })
+  @ApiResponse({
+    status: 303,
+    description: 'Signed in: to RelayState or /home, with the session cookie',
+  })
+  @ApiResponse({ status: 400, description: 'HTML page: the SAML response was rejected (and why)' })
+  @ApiResponse({
+    status: 403,
+    description: 'HTML page: sign-in refused (pool full, unknown pool, deactivated…)',
+  })
+  @ApiResponse({ status: 404, description: 'HTML page: SSO is not configured' })
+  async acs(
+    @Param('orgSlug') slug: string,
+    @Body() form: Record<string, unknown> | undefined,
+    @Req() request: Request,
+    @Res() response: Response,
+  ): Promise<void> {
+    const result = await this.signIn.acs(slug, form ?? {}, request.ip ?? null);
+    await this.sessions.close(readCookie(request, SESSION_COOKIE));
+    const { token } = await this.sessions.open(result.organization.id, result.user.id);
+    response.cookie(SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.config.publicUrl.startsWith('https:'),
+      path: '/',
+      maxAge: SESSION_TTL_MS,
+    });
+    response.redirect(303, result.redirectTo);
+  }
+}
