@@ -37,6 +37,14 @@ export function testConfig(
     // Tests that deliver email turn the worker on (or drive it by hand).
     outbox: { worker: false, pollIntervalMs: 50, maxAttempts: 3 },
     metricsToken: undefined,
+    // Counted on every request as in production, but far above what any suite sends; the rate-limit
+    // tests set their own.
+    rateLimits: {
+      windowSeconds: 60,
+      scim: 1_000_000,
+      admin: 1_000_000,
+      operatorAuthFailures: 1_000_000,
+    },
     ...overrides,
   };
 }

@@ -1,6 +1,7 @@
 import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { IdentityModule } from '@rollcall/identity';
+import { RateLimitModule } from '@rollcall/operations';
 import { TenancyModule } from '@rollcall/tenancy';
 import { ProvisioningLogController } from './logs/provisioning-log.controller';
 import { ProvisioningLogMiddleware } from './logs/provisioning-log.middleware';
@@ -14,10 +15,11 @@ import { ScimIntegrationService } from './settings/scim-integration.service';
  * authentication, and the provisioning log of every SCIM request.
  */
 @Module({
-  imports: [PassportModule, IdentityModule, TenancyModule],
+  imports: [PassportModule, IdentityModule, TenancyModule, RateLimitModule],
   controllers: [ScimIntegrationController, ProvisioningLogController],
   providers: [ScimIntegrationService, ScimBearerStrategy, ScimAuthGuard, ProvisioningLogService],
-  exports: [ScimIntegrationService, ScimAuthGuard, ProvisioningLogService],
+  // RateLimitModule: ScimAuthGuard, instantiated in the SCIM resource modules, needs it.
+  exports: [ScimIntegrationService, ScimAuthGuard, ProvisioningLogService, RateLimitModule],
 })
 export class IntegrationModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -72,6 +72,49 @@ describe('loadConfig', () => {
     expect(set.metricsToken).toBe('a-long-enough-metrics-token');
   });
 
+  it('reads rate limits, with defaults an IdP’s initial sync stays under', () => {
+    expect(loadConfig({}).rateLimits).toEqual({
+      windowSeconds: 60,
+      scim: 3_000,
+      admin: 1_200,
+      operatorAuthFailures: 20,
+    });
+    const set = loadConfig({
+      ROLLCALL_RATE_LIMIT_WINDOW_SECONDS: '10',
+      ROLLCALL_RATE_LIMIT_SCIM: '0',
+      ROLLCALL_RATE_LIMIT_ADMIN: '50',
+      ROLLCALL_RATE_LIMIT_OPERATOR_FAILURES: '5',
+    });
+    expect(set.rateLimits).toEqual({
+      windowSeconds: 10,
+      scim: 0,
+      admin: 50,
+      operatorAuthFailures: 5,
+    });
+  });
+
+  it('names bad rate limits', () => {
+    let message = '';
+    try {
+      loadConfig({
+        ROLLCALL_RATE_LIMIT_WINDOW_SECONDS: '0',
+        ROLLCALL_RATE_LIMIT_SCIM: '-1',
+        ROLLCALL_RATE_LIMIT_ADMIN: 'lots',
+        ROLLCALL_RATE_LIMIT_OPERATOR_FAILURES: '1.5',
+      });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain(
+      'ROLLCALL_RATE_LIMIT_WINDOW_SECONDS must be a whole number from 1 to 3600',
+    );
+    expect(message).toContain('ROLLCALL_RATE_LIMIT_SCIM must be a whole number from 0');
+    expect(message).toContain('ROLLCALL_RATE_LIMIT_ADMIN must be a whole number from 0');
+    expect(message).toContain(
+      'ROLLCALL_RATE_LIMIT_OPERATOR_FAILURES must be a whole number from 0',
+    );
+  });
+
   it('names bad email, outbox and metrics settings', () => {
     let message = '';
     try {

@@ -15,6 +15,26 @@ export type DatabaseConfig =
       snapshotFile?: string;
     };
 
+/**
+ * Requests allowed per window, counted in PostgreSQL so that every instance shares one budget.
+ * A limit of 0 turns that limit off.
+ */
+export interface RateLimitConfig {
+  /** Length of a window, counted from a bucket's first request in it. */
+  windowSeconds: number;
+  /** Requests per window for each organization's SCIM credentials. */
+  scim: number;
+  /** Requests per window for each admin API key. */
+  admin: number;
+  /** Failed operator-token attempts per window, all callers together; then the operator API pauses. */
+  operatorAuthFailures: number;
+}
+
+/** Where log lines go instead of stdout. Set by tests only (it is not an environment variable). */
+export interface LogSink {
+  write(line: string): void;
+}
+
 export interface AppConfig {
   env: RuntimeEnvironment;
   host: string;
@@ -24,6 +44,8 @@ export interface AppConfig {
   database: DatabaseConfig;
   operatorToken: { value: string; generated: boolean };
   logLevel: LogLevel;
+  /** Tests capture the JSON log lines here; unset, they go to stdout. */
+  logSink?: LogSink;
   /** Create the `demo` organization when the database holds none. */
   seedDemo: boolean;
   /** Email delivery: SMTP when `url` is set, else the log. */
@@ -32,6 +54,7 @@ export interface AppConfig {
   outbox: { worker: boolean; pollIntervalMs: number; maxAttempts: number };
   /** Bearer token `/metrics` demands when set. */
   metricsToken: string | undefined;
+  rateLimits: RateLimitConfig;
 }
 
 export class ConfigValidationError extends Error {
@@ -162,6 +185,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     read.problems.push('ROLLCALL_METRICS_TOKEN must be at least 16 characters long');
   }
 
+  const rateLimits: RateLimitConfig = {
+    windowSeconds: read.integer('ROLLCALL_RATE_LIMIT_WINDOW_SECONDS', 60, 1, 3_600),
+    scim: read.integer('ROLLCALL_RATE_LIMIT_SCIM', 3_000, 0, 10_000_000),
+    admin: read.integer('ROLLCALL_RATE_LIMIT_ADMIN', 1_200, 0, 10_000_000),
+    operatorAuthFailures: read.integer('ROLLCALL_RATE_LIMIT_OPERATOR_FAILURES', 20, 0, 10_000_000),
+  };
+
   if (read.problems.length > 0) throw new ConfigValidationError(read.problems);
   return {
     env: runtime,
@@ -175,5 +205,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     smtp,
     outbox,
     metricsToken,
+    rateLimits,
   };
 }

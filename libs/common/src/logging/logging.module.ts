@@ -51,7 +51,11 @@ export function httpLoggerOptions(config: Pick<AppConfig, 'logLevel'>): Options 
   imports: [
     LoggerModule.forRootAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ pinoHttp: httpLoggerOptions(config) }),
+      useFactory: (config: AppConfig) => ({
+        pinoHttp: config.logSink
+          ? [httpLoggerOptions(config), config.logSink]
+          : httpLoggerOptions(config),
+      }),
     }),
   ],
 })

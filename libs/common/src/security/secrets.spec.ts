@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import {
   generateKeyId,
   generateSecret,
@@ -5,6 +6,13 @@ import {
   secretMatchesHash,
   secretsEqual,
 } from './secrets';
+
+// The real timingSafeEqual, watched: the helper must compare through it.
+jest.mock('node:crypto', () => {
+  const actual = jest.requireActual<typeof import('node:crypto')>('node:crypto');
+  return { ...actual, timingSafeEqual: jest.fn(actual.timingSafeEqual) };
+});
+const compare = jest.mocked(timingSafeEqual);
 
 describe('secrets', () => {
   it('generates url-safe secrets with 256 bits of randomness', () => {
@@ -29,5 +37,38 @@ describe('secrets', () => {
   it('compares secrets of different lengths without throwing', () => {
     expect(secretsEqual('a', 'a')).toBe(true);
     expect(secretsEqual('a', 'ab')).toBe(false);
+    expect(secretsEqual('', 'a')).toBe(false);
+    expect(secretsEqual('pässwörd', 'pässwörd')).toBe(true);
+    expect(secretsEqual('pässwörd', 'passwörd')).toBe(false);
+  });
+
+  describe('in constant time', () => {
+    beforeEach(() => compare.mockClear());
+
+    it('compares two 32-byte digests with timingSafeEqual, whatever was presented', () => {
+      const secret = generateSecret();
+      const hash = hashSecret(secret);
+      const presented = [secret, `${secret}x`, 'x', '', 'y'.repeat(10_000), secret.slice(0, -1)];
+      const results = presented.map((p) => secretMatchesHash(p, hash));
+      expect(results).toEqual([true, false, false, false, false, false]);
+      // One comparison per check, always of two SHA-256 digests: the time does not depend on how
+      // much of the presented secret is right, nor on its length.
+      expect(compare).toHaveBeenCalledTimes(presented.length);
+      for (const [a, b] of compare.mock.calls as [Buffer, Buffer][]) {
+        expect([a.length, b.length]).toEqual([32, 32]);
+      }
+    });
+
+    it('checks configured tokens (operator, metrics) the same way', () => {
+      expect(secretsEqual('short', 'a-much-longer-configured-token-value')).toBe(false);
+      expect(secretsEqual('a-much-longer-configured-token-value', 'short')).toBe(false);
+      expect(compare).toHaveBeenCalledTimes(2);
+    });
+
+    it('refuses a stored digest of the wrong length without comparing', () => {
+      expect(secretMatchesHash('x', 'abcd')).toBe(false);
+      expect(secretMatchesHash('x', '')).toBe(false);
+      expect(compare).not.toHaveBeenCalled();
+    });
   });
 });

@@ -5,6 +5,7 @@ import { ScimUsers1795406040690 } from './1795406040690-ScimUsers';
 import { ScimGroups1795408366168 } from './1795408366168-ScimGroups';
 import { OutboxDeliveryAndExpiryNotices1795410199077 } from './1795410199077-OutboxDeliveryAndExpiryNotices';
 import { SamlSso1795414803092 } from './1795414803092-SamlSso';
+import { RateLimitCounters1795418000000 } from './1795418000000-RateLimitCounters';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -14,4 +15,5 @@ export const MIGRATIONS: MigrationClass[] = [
   ScimGroups1795408366168,
   OutboxDeliveryAndExpiryNotices1795410199077,
   SamlSso1795414803092,
+  RateLimitCounters1795418000000,
 ];

@@ -1,8 +1,13 @@
-import { timingSafeEqual } from 'node:crypto';
 import { Controller, Get, Header, Headers, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
-import { APP_CONFIG, type AppConfig, ApiProblems, DomainError } from '@rollcall/common';
+import {
+  APP_CONFIG,
+  type AppConfig,
+  ApiProblems,
+  DomainError,
+  secretsEqual,
+} from '@rollcall/common';
 import { MetricsService } from './metrics.service';
 
 @ApiTags('Health')
@@ -45,7 +50,6 @@ export class MetricsController {
 }
 
 function bearerMatches(header: string | undefined, expected: string): boolean {
-  const presented = Buffer.from(/^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1] ?? '');
-  const wanted = Buffer.from(expected);
-  return presented.length === wanted.length && timingSafeEqual(presented, wanted);
+  const presented = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '')?.[1];
+  return presented !== undefined && secretsEqual(presented, expected);
 }

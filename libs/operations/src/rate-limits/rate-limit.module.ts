@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { RateLimiter } from './rate-limiter';
+
+/**
+ * The shared request counters. Imported by the modules that authenticate callers (tenancy for admin
+ * keys and the operator token, integration for SCIM credentials), whose guards apply the limits.
+ */
+@Module({
+  providers: [RateLimiter],
+  exports: [RateLimiter],
+})
+export class RateLimitModule {}
