@@ -1,9 +1,10 @@
 import './register-paths';
 import 'reflect-metadata';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dumpEmbedded, openDatabase } from '../../libs/database/src';
+import { SUITE_LOG_DIR_ENV } from './suite-logs';
 import {
   SNAPSHOT_ENV,
   adminQuery,
@@ -14,6 +15,7 @@ import {
 
 /** Migrates one database for the whole run; each test file then starts from a copy of it. */
 export default async function globalSetup(): Promise<void> {
+  process.env[SUITE_LOG_DIR_ENV] ??= mkdtempSync(join(tmpdir(), 'rollcall-test-logs-'));
   const url = serverUrl();
   if (url) {
     const template = templateDatabaseName(url);

@@ -7,6 +7,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import { APP_CONFIG, type AppConfig } from '@rollcall/common';
 import { AppModule } from '../../apps/api/src/app.module';
 import { configureApp } from '../../apps/api/src/app.setup';
+import { suiteLogSink } from './suite-logs';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export const OPERATOR_TOKEN = 'rcop_test-operator-token-with-enough-length-0123456789';
@@ -24,6 +25,8 @@ export function testConfig(
   database: TestDatabase['config'],
   overrides: Partial<AppConfig> = {},
 ): AppConfig {
+  // Logs go to the run's log folder at debug, for the teardown's secret scan (suite-logs.ts).
+  const logSink = suiteLogSink();
   return {
     env: 'test',
     host: '127.0.0.1',
@@ -31,7 +34,8 @@ export function testConfig(
     publicUrl: 'http://rollcall.test',
     database,
     operatorToken: { value: OPERATOR_TOKEN, generated: false },
-    logLevel: 'silent',
+    logLevel: logSink ? 'debug' : 'silent',
+    ...(logSink ? { logSink } : {}),
     seedDemo: false,
     smtp: { url: undefined, from: 'Rollcall <no-reply@rollcall.test>' },
     // Tests that deliver email turn the worker on (or drive it by hand).
