@@ -442,6 +442,19 @@ describe('SAML SSO sign-in', () => {
       await app.http().get('/home').set('Cookie', again).expect(401);
     });
 
+    it('counts sign-ins in /metrics by outcome and reason', async () => {
+      const tenant = await samlTenant();
+      await postAcs(app, tenant.slug, respond(tenant, { email: 'm@example.com' })).expect(303);
+      await postAcs(app, tenant.slug, respond(tenant, { sign: 'none' })).expect(400);
+      const metrics = (await app.http().get('/metrics').expect(200)).text;
+      const count = (labels: string) =>
+        Number(
+          new RegExp(`rollcall_sso_sign_ins_total\\{${labels}\\} (\\d+)`).exec(metrics)?.[1] ?? 0,
+        );
+      expect(count('outcome="success",reason="signed_in"')).toBeGreaterThanOrEqual(1);
+      expect(count('outcome="rejected",reason="invalid_signature"')).toBeGreaterThanOrEqual(1);
+    });
+
     it('answers an unknown organization with a 404 page', async () => {
       const response = await app.http().get('/sso/saml/nobody-here/login');
       expect(response.status).toBe(404);

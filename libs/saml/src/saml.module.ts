@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { IdentityModule } from '@rollcall/identity';
 import { IntegrationModule } from '@rollcall/integration';
+import { OperationsModule } from '@rollcall/operations';
 import { TenancyModule } from '@rollcall/tenancy';
 import { SamlConnectionsService } from './connection/saml-connections.service';
 import { SamlAdminController } from './http/saml-admin.controller';
@@ -16,7 +17,7 @@ import { SamlSignInService } from './sign-in/saml-sign-in.service';
  * sessions, and the sign-in log.
  */
 @Module({
-  imports: [IdentityModule, IntegrationModule, TenancyModule],
+  imports: [IdentityModule, IntegrationModule, OperationsModule, TenancyModule],
   controllers: [SamlController, SessionController, SamlAdminController],
   providers: [SamlConnectionsService, SamlSignInService, WebSessionsService, SignInLogService],
   exports: [SignInLogService],

@@ -51,6 +51,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly signIns = new Counter({
+    name: 'rollcall_sso_sign_ins_total',
+    help: 'SAML sign-in attempts by outcome (success, refused, rejected) and reason',
+    labelNames: ['outcome', 'reason'] as const,
+    registers: [this.registry],
+  });
+
   private seatsScrape: Promise<PoolSeatUsage[]> | undefined;
   private backlogScrape: Promise<OutboxBacklog> | undefined;
 
@@ -126,6 +133,11 @@ export class MetricsService {
 
   recordEmail(kind: string, result: EmailResult): void {
     this.emails.inc({ kind, result });
+  }
+
+  /** `reason` is one of a fixed set of codes (signed_in, pool_full, invalid_signature…). */
+  recordSignIn(outcome: 'success' | 'refused' | 'rejected', reason: string): void {
+    this.signIns.inc({ outcome, reason });
   }
 }
 

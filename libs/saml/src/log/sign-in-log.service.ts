@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { decodeCursor, encodeCursor, type Page } from '@rollcall/common';
+import { MetricsService } from '@rollcall/operations';
 import { type SignInOutcome, SignInAttemptEntity } from './sign-in-attempt.entity';
 
 export interface SignInAttempt {
@@ -31,9 +32,14 @@ export interface SignInLogQuery {
 /** Every SSO sign-in attempt and its outcome, newest first (SPEC §7). */
 @Injectable()
 export class SignInLogService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly metrics: MetricsService,
+  ) {}
 
+  /** Records the attempt, and counts it in `rollcall_sso_sign_ins_total`. */
   async record(attempt: NewSignInAttempt): Promise<void> {
+    this.metrics.recordSignIn(attempt.outcome, attempt.reason);
     await this.dataSource.getRepository(SignInAttemptEntity).insert({
       ...attempt,
       detail: attempt.detail.slice(0, 1024),
