@@ -245,6 +245,23 @@ describe('the ACS refuses what it must not trust', () => {
     expect(await lastAttempt()).toEqual({ outcome: 'rejected', reason: 'replayed' });
   });
 
+  // Two instances on one embedded database are impossible; on PostgreSQL they share the cache.
+  (process.env.DATABASE_URL ? it : it.skip)(
+    'refuses a replay on another instance (the cache lives in PostgreSQL)',
+    async () => {
+      const second = await startTestApp({}, app);
+      try {
+        const response = base64(xml({ email: 'twice@example.com' }));
+        await postAcs(app, tenant.slug, response).expect(303);
+        const replay = await postAcs(second, tenant.slug, response);
+        expect(replay.status).toBe(400);
+        expect(replay.text).toContain('already used');
+      } finally {
+        await second.close();
+      }
+    },
+  );
+
   it('reads the whole signed NameID/email, not the text before a comment (CVE-2017-11428 style)', async () => {
     const assertion = assertionXml({ sp: sp(), email: 'victim@example.com.evil.test' });
     const withComment = assertion.xml.replace(
