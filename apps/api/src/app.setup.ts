@@ -40,7 +40,6 @@ export function configureApp(app: INestApplication): INestApplication {
     express.urlencoded({ limit: BODY_LIMIT, extended: false, parameterLimit: 10 }),
     bodyParserErrors,
   );
-  app.enableShutdownHooks();
 
   const document = SwaggerModule.createDocument(app, openApiConfig(), {
     extraModels: [ProblemDto],

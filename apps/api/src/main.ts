@@ -1,7 +1,10 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
+import { type INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { APP_CONFIG, type AppConfig, ConfigValidationError } from '@rollcall/common';
 import { DataDirectoryLockedError } from '@rollcall/database';
+import { GracefulShutdown } from '@rollcall/operations';
 import { DemoTenantSeeder } from '@rollcall/tenancy';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
@@ -11,7 +14,37 @@ async function bootstrap(): Promise<void> {
   configureApp(app);
   const config = app.get<AppConfig>(APP_CONFIG);
   await app.listen(config.port, config.host);
+  stopOnSignals(app);
   printBanner(config, app.get(DemoTenantSeeder));
+}
+
+/** How long the requests in flight at SIGTERM may run before their connections are cut. */
+const DRAIN_TIMEOUT_MS = 25_000;
+
+/**
+ * SIGTERM or SIGINT: refuse new connections, let the requests in flight finish, then close the
+ * application (email worker, provisioning log, database pool) and exit 0. A second signal ends the
+ * process at once.
+ */
+function stopOnSignals(app: INestApplication): void {
+  const logger = new Logger('Shutdown');
+  const signals = ['SIGTERM', 'SIGINT'] as const;
+  const stop = (signal: NodeJS.Signals) => {
+    for (const s of signals) process.removeListener(s, stop);
+    logger.log(`${signal}: draining the requests in flight, then stopping`);
+    app
+      .get(GracefulShutdown)
+      .drain(app.getHttpServer() as Server, DRAIN_TIMEOUT_MS)
+      .then(() => app.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+  };
+  for (const signal of signals) process.on(signal, stop);
 }
 
 /** What a person starting the service needs to know, on stdout rather than in the JSON log. */

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '@rollcall/common';
 import { createEmbeddedDriver } from './embedded-driver';
@@ -5,6 +6,29 @@ import { ENTITIES, MIGRATIONS } from './schema';
 
 /** A fixed key for pg_advisory_lock so that instances booting together migrate one at a time. */
 const MIGRATION_LOCK_KEY = 7_264_119_501;
+
+/**
+ * Two different waits. Opening a connection gives up after 5 s, so an unreachable server fails
+ * requests quickly (a stopped one refuses at once). Waiting for a free connection of a busy pool
+ * may take up to 30 s (the statement timeout too): under a burst, requests queue behind the ones
+ * serialized on a pool's row lock instead of failing with 503.
+ */
+const CONNECT_TIMEOUT_MS = 5_000;
+const POOL_WAIT_TIMEOUT_MS = 30_000;
+
+/**
+ * The client the pool opens. Its connecting wait is the short one (above). And it always listens
+ * for errors: when the server goes away (a restart, a failover) it may report the end of a
+ * connection in the instant the pool hands the client to TypeORM, before TypeORM subscribes, and an
+ * 'error' event nobody listens to would crash the process. The client is then marked broken
+ * anyway, so its next query fails (a 503) and the pool discards it when it comes back.
+ */
+class GuardedClient extends pg.Client {
+  constructor(config: pg.ClientConfig) {
+    super({ ...config, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    this.on('error', () => undefined);
+  }
+}
 
 export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
   const common = {
@@ -27,8 +51,9 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
       ...common,
       url: database.url,
       poolSize: database.poolSize,
-      connectTimeoutMS: 5_000,
-      extra: { idleTimeoutMillis: 30_000, query_timeout: 30_000 },
+      // pg-pool applies this to both waits; GuardedClient shortens the connecting one.
+      connectTimeoutMS: POOL_WAIT_TIMEOUT_MS,
+      extra: { idleTimeoutMillis: 30_000, query_timeout: 30_000, Client: GuardedClient },
     };
   }
   return {

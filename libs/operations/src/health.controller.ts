@@ -4,8 +4,10 @@ import {
   HealthCheck,
   HealthCheckService,
   type HealthCheckResult,
+  HealthIndicatorService,
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
+import { GracefulShutdown } from './shutdown/graceful-shutdown';
 
 @ApiTags('Health')
 @Controller('health')
@@ -13,6 +15,8 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly database: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    private readonly shutdown: GracefulShutdown,
   ) {}
 
   @Get('live')
@@ -24,8 +28,16 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: the database answers within 3 s' })
+  @ApiOperation({
+    summary: 'Readiness: the database answers within 3 s and the instance is not shutting down',
+  })
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.database.pingCheck('database', { timeout: 3_000 })]);
+    return this.health.check([
+      () => {
+        const instance = this.indicators.check('instance');
+        return this.shutdown.draining ? instance.down({ message: 'shutting down' }) : instance.up();
+      },
+      () => this.database.pingCheck('database', { timeout: 3_000 }),
+    ]);
   }
 }

@@ -5,16 +5,20 @@ import { HealthController } from './health.controller';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
+import { GracefulShutdown, ShutdownTrackingMiddleware } from './shutdown/graceful-shutdown';
 
-/** What operators and load balancers poll: /health/live, /health/ready and /metrics. */
+/**
+ * What operators and load balancers poll — /health/live, /health/ready and /metrics — and the drain
+ * on shutdown.
+ */
 @Module({
   imports: [TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }), IdentityModule],
   controllers: [HealthController, MetricsController],
-  providers: [MetricsService],
-  exports: [MetricsService],
+  providers: [MetricsService, GracefulShutdown],
+  exports: [MetricsService, GracefulShutdown],
 })
 export class OperationsModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes('*path');
+    consumer.apply(ShutdownTrackingMiddleware, HttpMetricsMiddleware).forRoutes('*path');
   }
 }

@@ -1,4 +1,8 @@
-import { QueryFailedError } from 'typeorm';
+import {
+  QueryFailedError,
+  QueryRunnerAlreadyReleasedError,
+  QueryRunnerProviderAlreadyReleasedError,
+} from 'typeorm';
 import { HttpException } from '@nestjs/common';
 import { DomainError, type ErrorCode, type FieldError } from './domain-error';
 import { codeForStatus, describeError, type ScimType } from './error-catalog';
@@ -37,11 +41,18 @@ function errorCodeOf(error: unknown): string | undefined {
 }
 
 function isDatabaseUnavailable(error: unknown): boolean {
+  // TypeORM releases a transaction's connection the moment the server drops it (restart, failover),
+  // so the transaction's next statement meets a released query runner: the same outage.
+  if (
+    error instanceof QueryRunnerAlreadyReleasedError ||
+    error instanceof QueryRunnerProviderAlreadyReleasedError
+  )
+    return true;
   const code = errorCodeOf(error);
   if (code !== undefined && (CONNECTION_ERROR_CODES.has(code) || code.startsWith('08')))
     return true;
   const message = error instanceof Error ? error.message : '';
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is not established/i.test(
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable|Connection is not established/i.test(
     message,
   );
 }
