@@ -18,4 +18,6 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "--enable-source-maps", "dist/apps/api/main.js"]
+# The heap cap keeps the server within its 300 MB memory budget (docs/performance.md); raise it for
+# servers that answer many concurrent full reads of very large groups.
+CMD ["node", "--enable-source-maps", "--max-old-space-size=192", "dist/apps/api/main.js"]

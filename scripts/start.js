@@ -36,7 +36,8 @@ if (needsBuild()) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const child = spawn(process.execPath, ['--enable-source-maps', entry], {
+// The same heap cap as the Dockerfile: the server's memory budget (docs/performance.md).
+const child = spawn(process.execPath, ['--enable-source-maps', '--max-old-space-size=192', entry], {
   cwd: root,
   stdio: 'inherit',
 });

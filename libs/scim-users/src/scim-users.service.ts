@@ -62,20 +62,31 @@ export class ScimUsersService {
   async create(organizationId: string, body: unknown, query: ScimQuery): Promise<ScimUserResult> {
     const projection = readProjection(query.attributes, query.excludedAttributes);
     const input = readUserDocument(body);
-    const { user } = await this.lifecycle.scimCreate(organizationId, {
+    const { user, created } = await this.lifecycle.scimCreate(organizationId, {
       profile: input.profile,
       ...(input.active !== undefined ? { active: input.active } : {}),
       ...(input.licensePoolName !== undefined ? { licensePoolName: input.licensePoolName } : {}),
     });
-    return this.result(user, projection);
+    // A user created just now is in no group yet: no query needed (a reactivated or taken-over
+    // user may be, so it is asked for).
+    return this.result(user, projection, created ? [] : undefined);
   }
 
-  /** A user's document, ETag version, and a note for the provisioning log. */
-  private async result(user: User, projection: Projection): Promise<ScimUserResult> {
+  /**
+   * A user's document, ETag version, and a note for the provisioning log. `knownGroups`: the
+   * user's groups when the caller already knows them (else they are read).
+   */
+  private async result(
+    user: User,
+    projection: Projection,
+    knownGroups?: UserGroup[],
+  ): Promise<ScimUserResult> {
     const pool = `License pool '${user.licensePool.name}'`;
-    const groups = await this.groupsOf(user.organizationId, [user.id], projection);
+    const groups =
+      knownGroups ??
+      (await this.groupsOf(user.organizationId, [user.id], projection))?.get(user.id);
     return {
-      document: this.document(user, projection, groups?.get(user.id)),
+      document: this.document(user, projection, groups),
       version: user.version,
       note: user.status === 'pending' ? `${pool} is full: the user is pending` : pool,
     };

@@ -1,0 +1,213 @@
+/** The table the bench prints, and the targets of issue 8 judged on it. */
+import { megabytes } from './rss';
+import { type LoadResult, percentile } from './load';
+
+export interface Row {
+  id: string;
+  title: string;
+  /** Users in the scenario's tenant. */
+  users: number;
+  connections: number;
+  result?: LoadResult;
+  rssMax?: number;
+  /**
+   * CPU time per request (user + system): the server's, when the bench started it; for a custom
+   * workload (the raw-SQL yardstick), the bench process's.
+   */
+  cpuMsPerRequest?: number;
+  /** Why it did not run (not available yet, or failed to prepare). */
+  note?: string;
+  failed?: boolean;
+}
+
+export interface Stats {
+  rps: number;
+  p50?: number;
+  p99?: number;
+}
+
+export function stats(result: LoadResult): Stats {
+  const sorted = [...result.latencies].sort((a, b) => a - b);
+  return {
+    rps: result.seconds > 0 ? result.requests / result.seconds : 0,
+    ...(sorted.length > 0 ? { p50: percentile(sorted, 50), p99: percentile(sorted, 99) } : {}),
+  };
+}
+
+function ms(value: number | undefined): string {
+  if (value === undefined) return '–';
+  return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
+}
+
+function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+export function table(rows: Row[]): string {
+  const header = [
+    'scenario',
+    'users',
+    'conc.',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'errors',
+    'server RSS',
+    'CPU ms/req',
+  ];
+  const lines = rows.map((row) => {
+    if (!row.result) {
+      return [
+        row.title,
+        count(row.users),
+        String(row.connections),
+        (row.note ?? '–').slice(0, 60),
+        '',
+        '',
+        row.failed ? 'failed' : '–',
+        '',
+      ];
+    }
+    const s = stats(row.result);
+    return [
+      row.title,
+      count(row.users),
+      String(row.connections),
+      s.rps.toFixed(s.rps >= 100 ? 0 : 1),
+      ms(s.p50),
+      ms(s.p99),
+      count(row.result.errors),
+      megabytes(row.rssMax),
+      ms(row.cpuMsPerRequest),
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
+  const render = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (i === 0 ? `${'-'.repeat(w + 1)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+  return [render(header), rule, ...lines.map(render)].join('\n');
+}
+
+export interface TargetResult {
+  name: string;
+  ok: boolean | undefined;
+  detail: string;
+}
+
+export function targetLine(t: TargetResult): string {
+  const mark = t.ok === undefined ? 'n/a ' : t.ok ? 'PASS' : 'FAIL';
+  return `${mark}  ${t.name}: ${t.detail}`;
+}
+
+/** Issue 8's targets (ratios within this run). `undefined` ok: not measured in this run. */
+export function judge(
+  rows: Row[],
+  extra: {
+    seqScans: Map<string, string[]>;
+    rssLimit: number;
+    soak?: {
+      growth: number;
+      baseline: number;
+      final: number;
+      max: number;
+      requests: number;
+      errors: number;
+    };
+  },
+): TargetResult[] {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const p50 = (id: string) => {
+    const result = byId.get(id)?.result;
+    return result ? stats(result).p50 : undefined;
+  };
+  const results: TargetResult[] = [];
+  const ratio = (name: string, small: string, large: string, limit: number) => {
+    const a = p50(small);
+    const b = p50(large);
+    if (a === undefined || b === undefined) {
+      results.push({ name, ok: undefined, detail: `needs ${small} and ${large}` });
+      return;
+    }
+    const scans = [...(extra.seqScans.get(small) ?? []), ...(extra.seqScans.get(large) ?? [])];
+    const r = b / a;
+    results.push({
+      name,
+      ok: r <= limit && scans.length === 0,
+      detail: `p50 ${ms(b)} ms vs ${ms(a)} ms = ${r.toFixed(2)}× (limit ${limit}×)${scans.length > 0 ? `; plans scan: ${scans.join(', ')}` : '; plans use indexes only'}`,
+    });
+  };
+  ratio(
+    'userName lookup p50, large vs small tenant ≤ 1.3×',
+    'lookup-username-small',
+    'lookup-username-large',
+    1.3,
+  );
+  ratio(
+    'email lookup p50, large vs small tenant ≤ 1.3×',
+    'lookup-email-small',
+    'lookup-email-large',
+    1.3,
+  );
+  ratio(
+    'one-member PATCH p50, big vs small group ≤ 1.5×',
+    'patch-group-small',
+    'patch-group-big',
+    1.5,
+  );
+
+  const create = byId.get('scim-create')?.result;
+  const sql = byId.get('sql-create')?.result;
+  if (create && sql) {
+    const fraction = stats(create).rps / stats(sql).rps;
+    results.push({
+      name: 'SCIM create ≥ 50% of the raw-SQL rate of its statements',
+      ok: fraction >= 0.5,
+      detail: `${stats(create).rps.toFixed(0)} vs ${stats(sql).rps.toFixed(0)} req/s = ${(fraction * 100).toFixed(0)}%`,
+    });
+  } else {
+    results.push({
+      name: 'SCIM create ≥ 50% of the raw-SQL rate of its statements',
+      ok: undefined,
+      detail: 'needs scim-create and sql-create',
+    });
+  }
+
+  const rss = rows.map((r) => r.rssMax).filter((v): v is number => v !== undefined);
+  const maxRss = Math.max(...rss, extra.soak?.max ?? 0);
+  results.push(
+    rss.length === 0
+      ? { name: 'server RSS ≤ 300 MB throughout', ok: undefined, detail: 'not sampled (BENCH_URL)' }
+      : {
+          name: 'server RSS ≤ 300 MB throughout',
+          ok: maxRss <= extra.rssLimit,
+          detail: `max ${megabytes(maxRss)}`,
+        },
+  );
+  if (extra.soak) {
+    results.push({
+      name: 'no RSS growth over the long run (≤ 5%)',
+      ok: extra.soak.growth <= 0.05,
+      detail: `${megabytes(extra.soak.baseline)} → ${megabytes(extra.soak.final)} (${(extra.soak.growth * 100).toFixed(1)}%), max ${megabytes(extra.soak.max)}`,
+    });
+    results.push({
+      name: 'zero errors in the long run',
+      ok: extra.soak.errors === 0,
+      detail: `${count(extra.soak.requests)} requests, ${count(extra.soak.errors)} errors`,
+    });
+  }
+
+  const ran = rows.filter((r) => r.result);
+  const withErrors = ran.filter((r) => (r.result?.errors ?? 0) > 0 || r.failed);
+  const failed = rows.filter((r) => r.failed);
+  results.push({
+    name: 'zero errors in every scenario',
+    ok: withErrors.length === 0 && failed.length === 0,
+    detail:
+      withErrors.length === 0 && failed.length === 0
+        ? `${ran.length} scenarios, ${count(ran.reduce((n, r) => n + (r.result?.requests ?? 0), 0))} requests`
+        : [...withErrors, ...failed]
+            .map((r) => `${r.id}: ${r.failed ? 'failed' : count(r.result?.errors ?? 0)}`)
+            .join(', '),
+  });
+  return results;
+}

@@ -1,0 +1,31 @@
+/**
+ * Every scenario, in the order they run within a round (pairs side by side, so that the noise of a
+ * shared machine falls on both). Adding one: a file in this folder, and a line here.
+ */
+import { adminUsersByPoolLarge, adminUsersByPoolSmall } from './admin-users-by-pool';
+import { deepPageLarge, deepPageSmall } from './deep-page';
+import { lookupEmailLarge, lookupEmailSmall } from './lookup-email';
+import { lookupUserNameLarge, lookupUserNameSmall } from './lookup-username';
+import { patchGroupBig, patchGroupSmall } from './patch-group';
+import { putUser } from './put-user';
+import { samlAcs } from './saml-acs';
+import { scimCreate } from './scim-create';
+import { sqlCreate } from './sql-create';
+import type { Scenario } from './types';
+
+export const SCENARIOS: Scenario[] = [
+  scimCreate,
+  sqlCreate,
+  lookupUserNameSmall,
+  lookupUserNameLarge,
+  lookupEmailSmall,
+  lookupEmailLarge,
+  deepPageSmall,
+  deepPageLarge,
+  patchGroupSmall,
+  patchGroupBig,
+  putUser,
+  samlAcs,
+  adminUsersByPoolSmall,
+  adminUsersByPoolLarge,
+];
