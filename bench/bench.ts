@@ -122,6 +122,7 @@ async function runWorkload(
     connections,
     seconds,
     ...(workload.timeoutSeconds ? { timeoutSeconds: workload.timeoutSeconds } : {}),
+    ...(workload.okStatuses ? { okStatuses: workload.okStatuses } : {}),
   });
 }
 

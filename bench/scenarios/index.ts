@@ -8,7 +8,7 @@ import { lookupEmailLarge, lookupEmailSmall } from './lookup-email';
 import { lookupUserNameLarge, lookupUserNameSmall } from './lookup-username';
 import { patchGroupBig, patchGroupSmall } from './patch-group';
 import { putUser } from './put-user';
-import { samlAcs } from './saml-acs';
+import { samlAcs, samlLibrary } from './saml-acs';
 import { scimCreate } from './scim-create';
 import { sqlCreate } from './sql-create';
 import type { Scenario } from './types';
@@ -26,6 +26,7 @@ export const SCENARIOS: Scenario[] = [
   patchGroupBig,
   putUser,
   samlAcs,
+  samlLibrary,
   adminUsersByPoolSmall,
   adminUsersByPoolLarge,
 ];

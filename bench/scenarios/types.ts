@@ -55,6 +55,8 @@ export interface HttpWorkload {
   /** Overrides --connections (e.g. for requests that take a second each). */
   connections?: number;
   timeoutSeconds?: number;
+  /** Statuses that count as success (default: 2xx). */
+  okStatuses?: number[];
 }
 
 export interface CustomWorkload {

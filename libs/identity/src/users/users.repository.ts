@@ -84,7 +84,8 @@ export class UsersRepository {
       .createQueryBuilder('u')
       .where('u.organization_id = :organizationId', { organizationId })
       .andWhere(`u.status <> 'anonymized'`)
-      .andWhere('(lower(u.user_name) IN (:...values) OR lower(u.primary_email) IN (:...values))', {
+      // primary_email is stored lowercased: compared as is, so its index serves the lookup.
+      .andWhere('(lower(u.user_name) IN (:...values) OR u.primary_email IN (:...values))', {
         values,
       })
       .orderBy('CASE WHEN lower(u.user_name) IN (:...values) THEN 0 ELSE 1 END', 'ASC')
