@@ -9,6 +9,7 @@ import {
 import { invariantViolations, seedUsers, sql } from '../support/invariants';
 import { acquireMachineLock } from '../support/machine-lock';
 import { describeOnPostgres } from '../support/postgres-only';
+import { base64, IDP_ENTITY_ID, IDP_KEY, IDP_SSO_URL, samlResponseXml } from '../support/saml';
 import { PATCH_OP, SCIM_ERROR } from '../support/scim-client';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -18,8 +19,7 @@ const CAPACITY = 50;
 
 /**
  * One kind of request in the concurrent mix. A kind that takes a seat in the contested pool when it
- * succeeds says so: those successes must add up to the pool's capacity exactly. First SAML sign-ins
- * join the mix as one more kind (takesSeat: true) whose `outcome` reads the ACS answer.
+ * succeeds says so: those successes must add up to the pool's capacity exactly.
  */
 interface RequestKind {
   name: string;
@@ -97,6 +97,15 @@ describeOnPostgres('several instances on one database', () => {
         count: 50,
         prefix: 'unseated-',
       });
+      // People SCIM provisioned who have never signed in: their first SAML sign-in takes a seat.
+      await seedUsers(url, {
+        organizationId: tenant.id,
+        poolId: defaultPool,
+        status: 'provisioned',
+        count: 40,
+        prefix: 'signin-',
+      });
+      const sp = await connectSaml(cluster, tenant);
 
       const scim = (method: PlannedRequest['method'], path: string, body?: unknown) => ({
         method,
@@ -123,8 +132,28 @@ describeOnPostgres('several instances on one database', () => {
           outcome: (r) => succeeded(r, 201),
         },
         {
+          name: 'first SAML sign-in asserting Target (JIT-free: SCIM provisioned them)',
+          count: 40,
+          takesSeat: true,
+          request: (i) => ({
+            method: 'POST',
+            path: `/sso/saml/${tenant.slug}/acs`,
+            headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+            body: new URLSearchParams({
+              SAMLResponse: base64(
+                samlResponseXml({
+                  sp,
+                  email: `signin-${i + 1}@example.com`,
+                  attributes: { licensePoolName: 'Target' },
+                }),
+              ),
+            }).toString(),
+          }),
+          outcome: signInSeatOutcome,
+        },
+        {
           name: 'SCIM move of a seated user into Target',
-          count: 150,
+          count: 110,
           takesSeat: true,
           request: (i) => scim('PATCH', `/Users/${seated[i]}`, movePool('Target')),
           outcome: scimSeatOutcome,
@@ -360,6 +389,36 @@ async function createPool(
   if (result.status !== 201)
     throw new Error(`creating pool ${name}: ${result.status} ${result.text}`);
   return (result.body as { id: string }).id;
+}
+
+/** Turns SAML on for the tenant with the test IdP; answers the SP URLs responses must name. */
+async function connectSaml(
+  cluster: Cluster,
+  tenant: HttpTenant,
+): Promise<{ entityId: string; acsUrl: string }> {
+  const result = await cluster.send({
+    method: 'PUT',
+    path: '/api/v1/sso/saml',
+    headers: { Authorization: tenant.adminAuth },
+    body: { idpEntityId: IDP_ENTITY_ID, idpSsoUrl: IDP_SSO_URL, idpCertificate: IDP_KEY.cert },
+  });
+  if (result.status !== 200) throw new Error(`configuring SAML: ${result.status} ${result.text}`);
+  return (result.body as { serviceProvider: { entityId: string; acsUrl: string } }).serviceProvider;
+}
+
+/** Signed in (303 to the home page), or the page naming the full pool: 403. */
+function signInSeatOutcome(result: HttpResult): 'ok' | 'refused' {
+  if (result.status === 303) return 'ok';
+  expect({
+    status: result.status,
+    type: result.headers['content-type'],
+    text: result.text.replace(/&#39;/g, "'"),
+  }).toEqual({
+    status: 403,
+    type: expect.stringContaining('text/html'),
+    text: expect.stringMatching(/License pool 'Target' is full \(50 of 50 seats used\)/),
+  });
+  return 'refused';
 }
 
 function succeeded(result: HttpResult, status: number): 'ok' {
