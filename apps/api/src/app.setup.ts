@@ -9,7 +9,10 @@ import {
   bodyParserErrors,
   isBrowserPath,
   ProblemDto,
+  rejectHostileJson,
+  rejectNulInQuery,
   requireJsonBodies,
+  requireUtf8,
 } from '@rollcall/common';
 import { SCIM_BASIC_SCHEME, SCIM_BEARER_SCHEME } from '@rollcall/integration';
 import { ADMIN_API_KEY_SCHEME, OPERATOR_TOKEN_SCHEME } from '@rollcall/tenancy';
@@ -31,6 +34,7 @@ export function configureApp(app: INestApplication): INestApplication {
     express.json({
       limit: BODY_LIMIT,
       type: ['application/json', 'application/scim+json', 'application/*+json'],
+      verify: requireUtf8,
     }),
     bodyParserErrors,
   );
@@ -40,6 +44,8 @@ export function configureApp(app: INestApplication): INestApplication {
     express.urlencoded({ limit: BODY_LIMIT, extended: false, parameterLimit: 10 }),
     bodyParserErrors,
   );
+  expressApp.use(['/api', '/scim'], rejectHostileJson);
+  expressApp.use('/api', rejectNulInQuery);
 
   const document = SwaggerModule.createDocument(app, openApiConfig(), {
     extraModels: [ProblemDto],

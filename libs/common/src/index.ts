@@ -3,7 +3,7 @@ export { APP_CONFIG, ConfigModule } from './config/config.module';
 export { DomainError, type ErrorCode, type FieldError } from './errors/domain-error';
 export { describeError, type ScimType } from './errors/error-catalog';
 export { ErrorFilter, PROBLEM_JSON, SCIM_JSON } from './http/error.filter';
-export { createValidationPipe } from './http/validation';
+export { createValidationPipe, IsOptionalNotNull } from './http/validation';
 export * from './http/request-context';
 export { LoggingModule, REDACTED_PATHS, httpLoggerOptions } from './logging/logging.module';
 export * from './security/secrets';
@@ -11,6 +11,15 @@ export { CommonModule } from './common.module';
 export * from './http/pagination';
 export { UuidParamPipe } from './http/uuid-param.pipe';
 export { ApiProblems, ProblemDto, FieldErrorDto } from './http/problem.dto';
-export { assignRequestId, bodyParserErrors, requireJsonBodies } from './http/json-body.middleware';
+export {
+  assignRequestId,
+  bodyParserErrors,
+  MAX_JSON_DEPTH,
+  MAX_JSON_OBJECT_MEMBERS,
+  rejectHostileJson,
+  rejectNulInQuery,
+  requireJsonBodies,
+  requireUtf8,
+} from './http/json-body.middleware';
 export { TimestampsDto, isoTimestamps } from './http/timestamps.dto';
 export { escapeHtml, htmlPage, isBrowserPath } from './http/html';

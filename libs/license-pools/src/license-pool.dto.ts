@@ -1,15 +1,6 @@
-import { isoTimestamps, TimestampsDto } from '@rollcall/common';
+import { IsOptionalNotNull, isoTimestamps, TimestampsDto } from '@rollcall/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-} from 'class-validator';
+import { IsInt, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import type { LicensePool } from '@rollcall/identity';
 
 const MAX_CAPACITY = 10_000_000;
@@ -40,7 +31,7 @@ export class LicensePoolUpdateDto {
     example: 'Sales EMEA',
     maxLength: 100,
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MinLength(1)
   @MaxLength(100)
@@ -52,7 +43,7 @@ export class LicensePoolUpdateDto {
     example: 80,
     minimum: 0,
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(0)
   @Max(MAX_CAPACITY)

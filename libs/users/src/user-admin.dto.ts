@@ -12,7 +12,7 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { MAX_PAGE_SIZE } from '@rollcall/common';
+import { IsOptionalNotNull, MAX_PAGE_SIZE } from '@rollcall/common';
 import {
   ADMIN_USER_SORTS,
   type AdminUserSort,
@@ -113,7 +113,7 @@ export class UserListQueryDto extends UserFilterQueryDto {
 
 export class UserUpdateDto {
   @ApiPropertyOptional({ enum: ROLES, example: 'group_admin' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(ROLES)
   role?: Role;
 

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { DomainError } from '../errors/domain-error';
@@ -51,6 +52,25 @@ function isBodyParserError(error: unknown): error is BodyParserError {
   );
 }
 
+/** A 4xx error raised while reading the body that names no body-parser type (e.g. bad gzip data). */
+function isClientReadError(error: unknown): boolean {
+  if (!(error instanceof Error) || error instanceof DomainError) return false;
+  const status = (error as { status?: unknown }).status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/**
+ * `verify` for the JSON parser: JSON is UTF-8 (RFC 8259 §8.1). Invalid bytes are refused rather than
+ * silently replaced with U+FFFD and stored.
+ */
+export function requireUtf8(_req: Request, _res: Response, body: Buffer): void {
+  if (!isUtf8(body)) {
+    throw Object.assign(new Error('The request body is not valid UTF-8.'), {
+      type: 'entity.verify.failed',
+    });
+  }
+}
+
 /** Turns body-parser's errors into domain errors, so the global filter answers them like any other. */
 export function bodyParserErrors(
   error: unknown,
@@ -59,7 +79,11 @@ export function bodyParserErrors(
   next: NextFunction,
 ): void {
   if (!isBodyParserError(error)) {
-    next(error);
+    next(
+      isClientReadError(error)
+        ? new DomainError('malformed_request', 'The request body could not be read.')
+        : error,
+    );
     return;
   }
   switch (error.type) {
@@ -70,6 +94,9 @@ export function bodyParserErrors(
           `The request body is not valid JSON (${error.message}).`,
         ),
       );
+      return;
+    case 'entity.verify.failed':
+      next(new DomainError('malformed_request', error.message));
       return;
     case 'entity.too.large':
       next(new DomainError('payload_too_large', 'The request body exceeds the 1 MB limit.'));
@@ -83,4 +110,107 @@ export function bodyParserErrors(
     default:
       next(new DomainError('malformed_request', 'The request body could not be read.'));
   }
+}
+
+/**
+ * Deepest nesting of objects and arrays a JSON body may have. Real SCIM and admin bodies stay under
+ * ten; much deeper ones would overflow the stack of code that walks them recursively (the validation
+ * pipe, class-transformer, JSON.stringify) and turn into 500s.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * Most members one JSON object may have (arrays may be longer). Real bodies have a few dozen; the
+ * validation pipe takes time quadratic in the number of unknown keys, so a 1 MB body of 90,000 keys
+ * would block the event loop for seconds.
+ */
+export const MAX_JSON_OBJECT_MEMBERS = 1000;
+
+const UNPAIRED_SURROGATE = /\p{Cs}/u;
+
+/** NUL, which PostgreSQL text cannot hold, or an unpaired UTF-16 surrogate, which jsonb refuses. */
+function unstorable(text: string): boolean {
+  return text.includes('\0') || UNPAIRED_SURROGATE.test(text);
+}
+
+function pathOf(parent: string, key: string | number): string {
+  if (typeof key === 'number') return `${parent}[${key}]`;
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+}
+
+/** Why a parsed JSON body cannot be accepted, or undefined. Iterative, so any depth is safe. */
+export function hostileJsonProblem(body: unknown): string | undefined {
+  const pending: { value: unknown; path: string; depth: number }[] = [
+    { value: body, path: '$', depth: 0 },
+  ];
+  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
+    const { value, path, depth } = item;
+    if (typeof value === 'string') {
+      if (unstorable(value)) {
+        return `${path.slice(0, 200)} contains a NUL character or an unpaired surrogate.`;
+      }
+      continue;
+    }
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth >= MAX_JSON_DEPTH) {
+      return `The request body is nested deeper than ${MAX_JSON_DEPTH} levels.`;
+    }
+    if (Array.isArray(value)) {
+      value.forEach((element: unknown, index) =>
+        pending.push({ value: element, path: pathOf(path, index), depth: depth + 1 }),
+      );
+      continue;
+    }
+    const members = Object.entries(value);
+    if (members.length > MAX_JSON_OBJECT_MEMBERS) {
+      return `${path.slice(0, 200)} has more than ${MAX_JSON_OBJECT_MEMBERS} members.`;
+    }
+    for (const [key, element] of members) {
+      const at = pathOf(path, key);
+      if (key === '__proto__') return `${at.slice(0, 200)} is not an acceptable key.`;
+      if (
+        key === 'constructor' &&
+        typeof element === 'object' &&
+        element !== null &&
+        Object.prototype.hasOwnProperty.call(element, 'prototype')
+      ) {
+        return `${at.slice(0, 200)} is not an acceptable key.`;
+      }
+      if (unstorable(key)) {
+        return `A key in ${path.slice(0, 200)} contains a NUL character or an unpaired surrogate.`;
+      }
+      pending.push({ value: element, path: at, depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Runs after the JSON parser: refuses bodies that no handler can process safely (too deep, objects
+ * with too many members, prototype-pollution keys, text PostgreSQL cannot store) with a 400 that
+ * says where.
+ */
+export function rejectHostileJson(req: Request, _res: Response, next: NextFunction): void {
+  const problem = hostileJsonProblem(req.body);
+  next(
+    problem
+      ? new DomainError('malformed_request', `The request body is refused: ${problem}`)
+      : undefined,
+  );
+}
+
+/** Admin API query parameters with a NUL character (which PostgreSQL text cannot hold): 400. */
+export function rejectNulInQuery(req: Request, _res: Response, next: NextFunction): void {
+  const bad = Object.entries(req.query as Record<string, unknown>).find(([key, value]) =>
+    [key, ...(Array.isArray(value) ? (value as unknown[]) : [value])].some(
+      (text) => typeof text === 'string' && text.includes('\0'),
+    ),
+  );
+  next(
+    bad
+      ? new DomainError('validation_failed', `The request has invalid fields: ${bad[0]}.`, [
+          { field: bad[0], message: `${bad[0]} must not contain NUL characters` },
+        ])
+      : undefined,
+  );
 }

@@ -46,12 +46,22 @@ export function encodeCursor(cursor: Cursor): string {
   );
 }
 
+/**
+ * Whether PostgreSQL can compare a timestamp with this date: a valid date in the years 1 to 9999
+ * (JavaScript dates reach 271821 BC, PostgreSQL stops at 4713 BC and has no year 0).
+ */
+export function isStorableDate(date: Date): boolean {
+  const year = date.getUTCFullYear();
+  return !Number.isNaN(date.getTime()) && year >= 1 && year <= 9999;
+}
+
 export function decodeCursor(value: string | undefined): Cursor | undefined {
   if (value === undefined) return undefined;
   const [createdAt, id] = Buffer.from(value, 'base64url').toString('utf8').split('|');
   const date = new Date(createdAt ?? '');
   if (
-    Number.isNaN(date.getTime()) ||
+    !isStorableDate(date) ||
+    date.toISOString() !== createdAt ||
     !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id ?? '')
   ) {
     throw new DomainError('validation_failed', 'cursor is not a cursor returned by this API.', [

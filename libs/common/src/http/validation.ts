@@ -1,4 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidateIf } from 'class-validator';
 import { DomainError, type FieldError } from '../errors/domain-error';
 
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
@@ -16,6 +17,12 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   });
 }
 
+/**
+ * How many bad fields an answer names at most: a body with 60,000 unknown keys would otherwise be
+ * answered with megabytes of errors.
+ */
+export const MAX_FIELD_ERRORS = 50;
+
 /** Rejects unknown fields and names each bad one; registered globally as APP_PIPE. */
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
@@ -29,11 +36,22 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) => {
       const fieldErrors = flatten(errors);
       const fields = [...new Set(fieldErrors.map((e) => e.field))];
+      const more =
+        fields.length > MAX_FIELD_ERRORS ? ` (and ${fields.length - MAX_FIELD_ERRORS} more)` : '';
       return new DomainError(
         'validation_failed',
-        `The request has invalid fields: ${fields.join(', ')}.`,
-        fieldErrors,
+        `The request has invalid fields: ${fields.slice(0, MAX_FIELD_ERRORS).join(', ')}${more}.`,
+        fieldErrors.slice(0, MAX_FIELD_ERRORS),
       );
     },
   });
+}
+
+/**
+ * For optional fields of request bodies whose column cannot be null: the field may be left out, but
+ * `null` is a value like any other and must pass the field's rules. (class-validator's @IsOptional
+ * lets null through unvalidated, and it then reaches a NOT NULL column as a 500.)
+ */
+export function IsOptionalNotNull(): PropertyDecorator {
+  return ValidateIf((_object: object, value: unknown) => value !== undefined);
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
-import { DomainError } from '@rollcall/common';
+import { DomainError, isStorableDate } from '@rollcall/common';
 import { GroupsRepository } from '../groups/groups.repository';
 import { LicensePoolsRepository } from '../license-pools/license-pools.repository';
 import type { LicensePoolEntity } from '../license-pools/license-pool.entity';
@@ -845,7 +845,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 function checkPosition(field: string, position: AdminUserPosition): void {
   const timeOk = (key: string) => {
     const date = new Date(key);
-    return !Number.isNaN(date.getTime()) && date.toISOString() === key;
+    return isStorableDate(date) && date.toISOString() === key;
   };
   const ok =
     UUID.test(position.id) &&

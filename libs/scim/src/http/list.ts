@@ -12,7 +12,8 @@ export interface Paging {
 function integerParameter(name: string, raw: unknown): number | undefined {
   if (raw === undefined || raw === null || raw === '') return undefined;
   const value = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw.trim()) : NaN;
-  if (!Number.isInteger(value)) {
+  // Beyond 2^53 a number is no longer exact (and 1e20 is no bigint PostgreSQL accepts as OFFSET).
+  if (!Number.isSafeInteger(value)) {
     throw new DomainError(
       'invalid_value',
       `${name} must be an integer (got ${JSON.stringify(raw)}).`,

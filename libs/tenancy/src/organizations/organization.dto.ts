@@ -13,7 +13,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { PLANS, type Organization, type Plan } from '@rollcall/identity';
-import { isoTimestamps, TimestampsDto } from '@rollcall/common';
+import { IsOptionalNotNull, isoTimestamps, TimestampsDto } from '@rollcall/common';
 
 export const MAX_LICENSES = 10_000_000;
 
@@ -99,14 +99,14 @@ export class OrganizationListResponseDto {
 
 export class OrganizationUpdateDto {
   @ApiPropertyOptional({ example: 'Acme Corp.', maxLength: 200 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ enum: PLANS, example: 'enterprise' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(PLANS)
   plan?: Plan;
 
@@ -115,14 +115,14 @@ export class OrganizationUpdateDto {
     example: 750,
     minimum: 0,
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @Min(0)
   @Max(MAX_LICENSES)
   totalLicenses?: number;
 
   @ApiPropertyOptional({ example: true })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   proForAllUsers?: boolean;
 }
@@ -133,7 +133,7 @@ const OPERATOR_OWNS = (field: string) =>
 /** What an organization's admins may change about it: the rest is the operator's. */
 export class OrganizationSettingsUpdateDto {
   @ApiPropertyOptional({ description: 'Display name', example: 'Acme Corp.', maxLength: 200 })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -143,7 +143,7 @@ export class OrganizationSettingsUpdateDto {
     description: 'Give every user a Pro license when they first sign in',
     example: true,
   })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsBoolean()
   proForAllUsers?: boolean;
 

@@ -1,0 +1,128 @@
+import fc from 'fast-check';
+import { connect } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import type { TestApp } from './test-app';
+
+/** SQL injection attempts, in the shapes they take in filters, sort keys, search text and cursors. */
+export const SQL_INJECTIONS = [
+  "' OR '1'='1",
+  "' OR 1=1 --",
+  '" OR 1=1 --',
+  "'; DROP TABLE users; --",
+  '"; DROP TABLE users; --',
+  "x'); DELETE FROM license_pools; --",
+  "admin'--",
+  "' UNION SELECT id, secret_hash FROM admin_api_keys --",
+  "'||pg_sleep(3)||'",
+  '1; SELECT pg_sleep(3)',
+  '$1',
+  '$$ OR 1=1 $$',
+  '\\',
+  "\\'",
+  '%',
+  '_',
+  '%_%',
+  "') OR ('a'='a",
+  'userName) OR (1=1',
+  'u.user_name',
+  'lower(user_name)',
+  '1 DESC; --',
+  "E'\\x27'",
+  'ʼ OR 1=1 --',
+  "' OR organization_id IS NOT NULL --",
+  '*/ OR /*',
+  'NULL',
+];
+
+/** Text that breaks naive handling: control characters, odd Unicode, very long values. */
+export const HOSTILE_STRINGS = [
+  '',
+  ' ',
+  '\t\r\n',
+  'a'.repeat(10_000),
+  '\u202e\u2066evil',
+  '\ufeffbom',
+  'e\u0301\u0301\u0301',
+  '𝕳𝖊𝖑𝖑𝖔 👩‍👩‍👧‍👦',
+  '\uffff\ufffe',
+  '<script>alert(1)</script>',
+  '{{7*7}}${7*7}',
+  '../../etc/passwd',
+  'http://169.254.169.254/latest/meta-data/',
+  '=cmd|" /C calc"!A0',
+  '__proto__',
+  'constructor',
+  'NaN',
+  '-0',
+  '1e309',
+];
+
+/** A hostile string: one of the corpora, or arbitrary Unicode or ASCII. */
+export function hostileString(): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...SQL_INJECTIONS, ...HOSTILE_STRINGS) },
+    { weight: 2, arbitrary: fc.string({ maxLength: 40 }) },
+    { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 20 }) },
+  );
+}
+
+/** JSON nested `depth` levels deep, as text (too deep for JSON.stringify to build recursively). */
+export function deepJson(depth: number, kind: 'array' | 'object', leaf = '1'): string {
+  return kind === 'array'
+    ? `${'['.repeat(depth)}${leaf}${']'.repeat(depth)}`
+    : `${'{"a":'.repeat(depth)}${leaf}${'}'.repeat(depth)}`;
+}
+
+/** Starts the app's HTTP server on a loopback port (for raw requests) and returns the port. */
+export async function listen(app: TestApp): Promise<number> {
+  await app.app.listen(0, '127.0.0.1');
+  const address = (app.app.getHttpServer() as { address(): AddressInfo | string | null }).address();
+  if (address === null || typeof address === 'string') throw new Error('not listening on TCP');
+  return address.port;
+}
+
+/**
+ * Sends raw bytes (a whole HTTP/1.1 request, malformed as the test likes) and returns the status of
+ * the answer, or 0 when the server closed the connection without answering.
+ */
+export function rawRequest(port: number, bytes: Buffer, timeoutMs = 10_000): Promise<number> {
+  return new Promise((resolve, reject) => {
+    // Written without closing our side: a half-closed connection may be dropped before the answer.
+    // `Connection: close` (or the malformed request) makes the server close it once it answered.
+    const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no answer within ${timeoutMs} ms to ${bytes.toString('latin1', 0, 80)}`));
+    }, timeoutMs);
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(Buffer.concat(chunks).toString('latin1'));
+      resolve(status?.[1] ? Number(status[1]) : 0);
+    });
+  });
+}
+
+/** An HTTP/1.1 request as bytes: `target` may hold any bytes; the body is sent as given. */
+export function httpRequest(
+  method: string,
+  target: Buffer | string,
+  headers: Record<string, string>,
+  body?: Buffer | string,
+): Buffer {
+  const payload = body === undefined ? undefined : Buffer.from(body);
+  const lines = Object.entries({
+    Host: 'rollcall.test',
+    Connection: 'close',
+    ...(payload ? { 'Content-Length': String(payload.length) } : {}),
+    ...headers,
+  }).map(([name, value]) => `${name}: ${value}\r\n`);
+  return Buffer.concat([
+    Buffer.from(`${method} `),
+    Buffer.from(target),
+    Buffer.from(` HTTP/1.1\r\n${lines.join('')}\r\n`, 'latin1'),
+    ...(payload ? [payload] : []),
+  ]);
+}
