@@ -74,6 +74,7 @@ function printBanner(config: AppConfig, seeder: DemoTenantSeeder): void {
       `  Demo organization "${demo.organization.slug}" (${demo.organization.id})`,
       `  Demo admin API key ${demo.adminApiKey.key}`,
       '                 (shown once: only its hash is stored)',
+      `  Demo SAML SP   ${base}/sso/saml/${demo.organization.slug}/metadata   (connect an IdP: PUT /api/v1/sso/saml)`,
       `  Try it: curl -H "Authorization: Bearer ${demo.adminApiKey.key}" ${base}/api/v1/organization`,
     );
   } else if (config.seedDemo) {
