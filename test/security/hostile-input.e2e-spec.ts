@@ -25,6 +25,9 @@ import {
 import { REJECTION_SNAPSHOT, snapshotDifference, TenantSnapshot } from '../support/tenant-snapshot';
 import { startTestApp, type TestApp } from '../support/test-app';
 
+/** Longer than this for one request is a hang (see `check`). */
+const HANG_MS = 15_000;
+
 /**
  * Hostile input on every route of the OpenAPI document: bodies nested 10,000 levels deep, bodies near
  * and over the 1 MB limit, bytes that are not UTF-8, text PostgreSQL cannot store, prototype-pollution
@@ -101,7 +104,10 @@ describe('hostile input on every route', () => {
     const before = compareState ? (baseline ?? (await state())) : '';
     const t0 = Date.now();
     const response = await send();
-    if (Date.now() - t0 > 1000) findings.push(`SLOW ${label.slice(0, 100)}: ${Date.now() - t0} ms`);
+    // A hang guard, not a speed target (those live in `npm run bench`): seconds of blocked event
+    // loop on a hostile body are the bug this catches, far above any slowness of a busy machine.
+    if (Date.now() - t0 > HANG_MS)
+      findings.push(`HANG ${label.slice(0, 100)}: ${Date.now() - t0} ms`);
     if (response.status >= 500 && response.status !== 501) {
       findings.push(`${label}: ${response.status} ${response.text?.slice(0, 300)}`);
     } else if (!expected(response.status)) {
@@ -413,7 +419,7 @@ describe('hostile input on every route', () => {
       "' OR 1=1 --",
       '%',
       '\\',
-      "'||pg_sleep(3)||'",
+      "'||pg_sleep(20)||'",
       'a'.repeat(10_000),
       '\u202e',
       'true',
@@ -733,7 +739,8 @@ describe('hostile input on every route', () => {
             () => scim(resource, { filter: `${attribute} ${operator} ${quoted}` }),
             (s) => s === 200 || s === 400,
           );
-          if (Date.now() - started > 2000)
+          // pg_sleep(20) executed would take 20 s: far beyond a loaded machine's worst answer.
+          if (Date.now() - started > 15_000)
             findings.push(`${resource} ${operator} ${quoted} took ${Date.now() - started} ms`);
           // The text is a literal: "co" matches exactly the names that contain it, and the other
           // text operators match no more than that.
