@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DEFAULT_POOL_NAME, LicensePoolEntity } from './license-pool.entity';
+import type { PoolSnapshot } from './pool-policy';
 
 @Injectable()
 export class LicensePoolsRepository {
@@ -18,6 +19,15 @@ export class LicensePoolsRepository {
 
   listByOrganization(organizationId: string, manager: EntityManager): Promise<LicensePoolEntity[]> {
     return manager.getRepository(LicensePoolEntity).findBy({ organizationId });
+  }
+
+  /** What the pool policy needs of every pool of the organization, in plain SQL (hot path). */
+  snapshots(organizationId: string, manager: EntityManager): Promise<PoolSnapshot[]> {
+    return manager.query<PoolSnapshot[]>(
+      `SELECT id, name, is_default AS "isDefault", capacity, used
+       FROM license_pools WHERE organization_id = $1`,
+      [organizationId],
+    );
   }
 
   findDefault(organizationId: string, manager: EntityManager): Promise<LicensePoolEntity | null> {

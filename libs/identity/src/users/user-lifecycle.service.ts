@@ -155,6 +155,12 @@ export class UserLifecycleService {
     write: ScimWrite,
   ): Promise<{ user: User; created: boolean }> {
     try {
+      // Almost always nobody holds the name: the user is inserted in one statement that does
+      // nothing if somebody does (the unique index on the name decides, atomically). Only then,
+      // or when the pool policy refuses, does the create lock and look at the holder, in a
+      // transaction, as it always did.
+      const inserted = await this.insert(organizationId, write, this.dataSource.manager, true);
+      if (inserted) return { user: inserted, created: true };
       return await this.dataSource.transaction(async (manager) => {
         const existing = await this.users.findByUserNameForUpdate(
           organizationId,
@@ -164,7 +170,7 @@ export class UserLifecycleService {
         if (existing && existing.user.status !== 'anonymized') {
           return { user: await this.adopt(existing, write, manager), created: false };
         }
-        return { user: await this.insert(organizationId, write, manager), created: true };
+        return { user: (await this.insert(organizationId, write, manager, false))!, created: true };
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw userNameTaken(write.profile.userName);
@@ -618,18 +624,25 @@ export class UserLifecycleService {
     return row;
   }
 
+  /**
+   * `ifNameFree`: null, and nothing written, when somebody holds the userName or the pool policy
+   * refuses the request (the caller then decides in a transaction, knowing who holds the name).
+   */
   private async insert(
     organizationId: string,
     write: ScimWrite,
     manager: EntityManager,
-  ): Promise<User> {
-    const pools = await this.pools.listByOrganization(organizationId, manager);
+    ifNameFree: boolean,
+  ): Promise<User | null> {
+    const pools = await this.pools.snapshots(organizationId, manager);
     const decision = decidePool({
       channel: 'scim_create',
       pools,
       requested: requestedPool(write),
     });
     if (decision.outcome === 'reject') {
+      // Whether someone holds the name decides which refusal applies: the caller's transaction.
+      if (ifNameFree) return null;
       throw new DomainError('invalid_value', describeRejection(decision));
     }
     const pool = decision.pool;
@@ -649,8 +662,8 @@ export class UserLifecycleService {
       manager,
     );
     applyProfile(user, write.profile);
-    const saved = await this.users.save(user, manager);
-    return toUser(saved, poolSummary(pools.find((p) => p.id === pool.id)!));
+    const saved = await this.users.insert(user, manager, ifNameFree);
+    return saved && toUser(saved, { id: pool.id, name: pool.name, isDefault: pool.isDefault });
   }
 
   /** Reactivates a deactivated user or takes over one SCIM did not manage (SPEC §2). */

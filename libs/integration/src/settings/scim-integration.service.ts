@@ -60,6 +60,16 @@ export interface ScimExpiryNotice {
   expiresAt: Date;
 }
 
+/** The columns of scim_integrations that authentication reads. */
+interface CredentialRow {
+  id: string;
+  organization_id: string;
+  auth_method: ScimAuthMethod;
+  secret_hash: string;
+  expires_at: Date | string;
+  last_used_at: Date | string | null;
+}
+
 export type ScimAuthResult = { ok: true; principal: ScimPrincipal } | { ok: false; reason: string };
 
 @Injectable()
@@ -231,31 +241,41 @@ export class ScimIntegrationService {
     const secret = presented.scheme === 'bearer' ? (match?.[2] ?? '') : presented.password;
     const invalid = { ok: false as const, reason: 'The SCIM credentials are not valid.' };
     if (!match?.[1]) return invalid;
-    const integration = await this.repo().findOneBy({ credentialId: match[1] });
-    if (!integration || !secretMatchesHash(secret, integration.secretHash)) return invalid;
-    if (integration.authMethod !== presented.scheme) {
+    // Plain SQL: this runs on every SCIM request (no cache, so a rotation or a disable on any
+    // instance takes effect on the next request).
+    const [integration] = await this.dataSource.query<CredentialRow[]>(
+      `SELECT id, organization_id, auth_method, secret_hash, expires_at, last_used_at
+       FROM scim_integrations WHERE credential_id = $1`,
+      [match[1]],
+    );
+    if (!integration || !secretMatchesHash(secret, integration.secret_hash)) return invalid;
+    if (integration.auth_method !== presented.scheme) {
       return {
         ok: false,
-        reason: `This SCIM integration uses HTTP ${integration.authMethod === 'bearer' ? 'Bearer' : 'Basic'} authentication.`,
+        reason: `This SCIM integration uses HTTP ${integration.auth_method === 'bearer' ? 'Bearer' : 'Basic'} authentication.`,
       };
     }
-    if (integration.expiresAt.getTime() <= Date.now()) {
+    const expiresAt = new Date(integration.expires_at);
+    if (expiresAt.getTime() <= Date.now()) {
       return {
         ok: false,
-        reason: `The SCIM credentials expired on ${integration.expiresAt.toISOString()}; an admin must rotate them.`,
+        reason: `The SCIM credentials expired on ${expiresAt.toISOString()}; an admin must rotate them.`,
       };
     }
     if (
-      !integration.lastUsedAt ||
-      Date.now() - integration.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS
+      integration.last_used_at === null ||
+      Date.now() - new Date(integration.last_used_at).getTime() > LAST_USED_RESOLUTION_MS
     ) {
-      await this.repo().update({ id: integration.id }, { lastUsedAt: () => 'now()' });
+      await this.dataSource.query(
+        `UPDATE scim_integrations SET last_used_at = now() WHERE id = $1`,
+        [integration.id],
+      );
     }
     return {
       ok: true,
       principal: {
         kind: 'scim',
-        organizationId: integration.organizationId,
+        organizationId: integration.organization_id,
         integrationId: integration.id,
       },
     };

@@ -25,6 +25,10 @@ export interface RateLimitDecision {
 /** How often each instance deletes counters whose window ended. */
 const CLEANUP_INTERVAL_MS = 10 * 60_000;
 
+/** An instance reserves at most this share of a limit at once (and never more than MAX_CHUNK). */
+const CHUNK_SHARE = 0.01;
+const MAX_CHUNK = 50;
+
 const UNLIMITED: RateLimitDecision = { allowed: true, hits: 0, retryAfterSeconds: 1 };
 
 interface CounterRow {
@@ -32,11 +36,33 @@ interface CounterRow {
   reset_in: number | string | null;
 }
 
+/** Hits this instance reserved in the shared counter and has not spent yet, for one bucket. */
+interface Reservation {
+  /** The next reserved position in the window's count, and the last one. */
+  next: number;
+  last: number;
+  limit: number;
+  /** performance.now() by which the window has certainly ended (never later than it does). */
+  expiresAt: number;
+  /** A reservation being made; requests meanwhile wait for it rather than reserve their own. */
+  claiming?: Promise<void>;
+}
+
 /**
  * Fixed-window request counters shared by every instance through PostgreSQL: one row per bucket (a
- * credential, or a kind of failure), counted with one atomic upsert per request, so N instances
- * behind a load balancer enforce one budget between them. A window starts with a bucket's first
- * request after the previous window ended. The time is the database's, never an instance's clock.
+ * credential, or a kind of failure), counted with an atomic upsert, so N instances behind a load
+ * balancer enforce one budget between them. A window starts with a bucket's first request after the
+ * previous window ended. The time is the database's, never an instance's clock.
+ *
+ * Large limits are counted in chunks: an instance adds up to 1% of the limit (at most 50) to the
+ * shared counter at once and spends those positions locally, one per request, until they run out or
+ * the window ends, so a busy credential costs one statement per chunk rather than one per request.
+ * Reserved positions are counted before they are spent, so the instances together never admit more
+ * than the limit in a window; the slack is the other way: positions an instance reserved but did not
+ * use before the window ended (at most one chunk per instance and bucket) are lost to the others,
+ * who may be refused up to that many requests early. Limits under 200 are counted one request at a
+ * time, exactly. A refusal is remembered until the window ends (the count only grows within a
+ * window), so requests over the limit cost no statement either.
  */
 @Injectable()
 export class RateLimiter implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -44,6 +70,7 @@ export class RateLimiter implements OnApplicationBootstrap, OnApplicationShutdow
   private cleanupTimer: NodeJS.Timeout | undefined;
   private cleanupRun: Promise<void> | undefined;
   private longestWindowSeconds = 0;
+  private readonly reservations = new Map<string, Reservation>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
@@ -51,19 +78,66 @@ export class RateLimiter implements OnApplicationBootstrap, OnApplicationShutdow
   async hit(bucket: string, rule: RateLimit): Promise<RateLimitDecision> {
     if (rule.limit <= 0) return UNLIMITED;
     this.longestWindowSeconds = Math.max(this.longestWindowSeconds, rule.windowSeconds);
+    const chunk = Math.min(MAX_CHUNK, Math.floor(rule.limit * CHUNK_SHARE));
+    if (chunk <= 1) return decide(await this.count(bucket, rule, 1), rule, true);
+    for (;;) {
+      const reservation = this.reservations.get(bucket);
+      const now = performance.now();
+      if (reservation && reservation.limit === rule.limit && reservation.expiresAt > now) {
+        const retryAfterSeconds = Math.max(1, Math.ceil((reservation.expiresAt - now) / 1000));
+        if (reservation.next > rule.limit) {
+          return { allowed: false, hits: reservation.next, retryAfterSeconds };
+        }
+        if (reservation.next <= reservation.last) {
+          const hits = reservation.next++;
+          return { allowed: true, hits, retryAfterSeconds };
+        }
+      }
+      if (reservation?.claiming) await reservation.claiming;
+      else await this.reserve(bucket, rule, chunk);
+    }
+  }
+
+  /** Adds `chunk` to the shared counter and keeps the positions it bought for this instance. */
+  private reserve(bucket: string, rule: RateLimit, chunk: number): Promise<void> {
+    const reservation: Reservation = { next: 1, last: 0, limit: rule.limit, expiresAt: 0 };
+    const sent = performance.now();
+    reservation.claiming = this.count(bucket, rule, chunk)
+      .then((row) => {
+        const hits = Number(row?.hits ?? chunk);
+        reservation.next = hits - chunk + 1;
+        reservation.last = hits;
+        // The window's end as the database put it, measured from before the statement was sent:
+        // never later than the real end, so no position outlives its window.
+        reservation.expiresAt = sent + Number(row?.reset_in ?? 0) * 1000;
+      })
+      .finally(() => (reservation.claiming = undefined));
+    this.reservations.set(bucket, reservation);
+    return reservation.claiming.catch((error: unknown) => {
+      this.reservations.delete(bucket);
+      throw error;
+    });
+  }
+
+  /** Adds `hits` to the bucket's counter, starting a new window when the last one ended. */
+  private async count(
+    bucket: string,
+    rule: RateLimit,
+    hits: number,
+  ): Promise<CounterRow | undefined> {
     const rows = await this.dataSource.query<CounterRow[]>(
       `INSERT INTO rate_limit_counters AS c (bucket, window_started_at, hits)
-       VALUES ($1, now(), 1)
+       VALUES ($1, now(), $3)
        ON CONFLICT (bucket) DO UPDATE SET
          hits = CASE WHEN c.window_started_at > now() - $2 * interval '1 second'
-                     THEN LEAST(c.hits, 2147483646) + 1 ELSE 1 END,
+                     THEN LEAST(c.hits, 2147483647 - $3) + $3 ELSE $3 END,
          window_started_at = CASE WHEN c.window_started_at > now() - $2 * interval '1 second'
                                   THEN c.window_started_at ELSE now() END
        RETURNING c.hits,
-         ceil(extract(epoch FROM c.window_started_at + $2 * interval '1 second' - now())) AS reset_in`,
-      [bucket, rule.windowSeconds],
+         extract(epoch FROM c.window_started_at + $2 * interval '1 second' - now()) AS reset_in`,
+      [bucket, rule.windowSeconds, hits],
     );
-    return decide(rows[0], rule, true);
+    return rows[0];
   }
 
   /** Whether `bucket` has already used up its budget in the current window; counts nothing. */
@@ -90,6 +164,10 @@ export class RateLimiter implements OnApplicationBootstrap, OnApplicationShutdow
 
   onApplicationBootstrap(): void {
     this.cleanupTimer = setInterval(() => {
+      const now = performance.now();
+      for (const [bucket, reservation] of this.reservations) {
+        if (!reservation.claiming && reservation.expiresAt <= now) this.reservations.delete(bucket);
+      }
       this.cleanupRun ??= this.removeExpired()
         .catch((error: unknown) =>
           this.logger.warn({ err: error }, 'could not delete expired rate-limit counters'),
