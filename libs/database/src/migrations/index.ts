@@ -6,6 +6,7 @@ import { ScimGroups1795408366168 } from './1795408366168-ScimGroups';
 import { OutboxDeliveryAndExpiryNotices1795410199077 } from './1795410199077-OutboxDeliveryAndExpiryNotices';
 import { SamlSso1795414803092 } from './1795414803092-SamlSso';
 import { RateLimitCounters1795418000000 } from './1795418000000-RateLimitCounters';
+import { ScimPageIndex1795420000000 } from './1795420000000-ScimPageIndex';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -16,4 +17,5 @@ export const MIGRATIONS: MigrationClass[] = [
   OutboxDeliveryAndExpiryNotices1795410199077,
   SamlSso1795414803092,
   RateLimitCounters1795418000000,
+  ScimPageIndex1795420000000,
 ];

@@ -54,8 +54,10 @@ export interface EnterpriseAttributes {
 @Check('users_license_tier_check', `"license_tier" IN ('enterprise', 'pro')`)
 // Expression indexes created by the migration (TypeORM cannot declare them):
 // unique (organization_id, lower(user_name)); (organization_id, lower(primary_email));
-// (organization_id, lower(external_id)); GIN (email_values).
+// (organization_id, lower(external_id)); GIN (email_values); and the partial
+// (organization_id, created_at, id) WHERE scim_visible AND status <> 'anonymized' for SCIM paging.
 @Index('users_org_user_name_key', { synchronize: false })
+@Index('users_scim_page_idx', { synchronize: false })
 @Index('users_org_primary_email_idx', { synchronize: false })
 @Index('users_org_external_id_idx', { synchronize: false })
 @Index('users_email_values_idx', { synchronize: false })
