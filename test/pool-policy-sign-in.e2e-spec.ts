@@ -5,6 +5,7 @@ import {
   type PolicyCase,
 } from '../libs/identity/src/license-pools/pool-policy.table';
 import { aTenant } from './support/factories';
+import { policyOrganization } from './support/policy-fixtures';
 import { startTestApp, type TestApp } from './support/test-app';
 
 /**
@@ -24,42 +25,8 @@ describe('the pool-assignment policy at sign-in', () => {
   async function setup(
     c: PolicyCase,
   ): Promise<{ organizationId: string; userId: string; pools: Record<string, string> }> {
-    const tenant = await aTenant(app, { totalLicenses: 20 });
-    const db = app.dataSource;
-    if (c.customPools) {
-      await db.query(
-        'UPDATE license_pools SET capacity = 14 WHERE organization_id = $1 AND is_default',
-        [tenant.id],
-      );
-      await db.query(
-        `INSERT INTO license_pools (organization_id, name, is_default, capacity, used) VALUES ($1, 'Sales', false, 5, 0), ($1, 'Full', false, 1, 1)`,
-        [tenant.id],
-      );
-    }
-    const rows: { id: string; name: string }[] = await db.query(
-      'SELECT id, name FROM license_pools WHERE organization_id = $1',
-      [tenant.id],
-    );
-    const pools = Object.fromEntries(rows.map((r) => [r.name, r.id]));
-    const [placement, status] = (
-      {
-        seated_in_default: ['Default license pool', 'active'],
-        unseated_in_default: ['Default license pool', 'provisioned'],
-        seated_in_sales: ['Sales', 'active'],
-        seated_in_full: ['Full', 'active'],
-        deactivated_in_full: ['Full', 'deactivated'],
-        new: ['Default license pool', 'provisioned'],
-      } as const
-    )[c.user];
-    const [user] = await db.query(
-      `INSERT INTO users (organization_id, user_name, license_pool_id, status, emails, email_values, phone_numbers, addresses, ims, photos, enterprise, version, first_login_at)
-       VALUES ($1, 'signin@example.com', $2, $3::varchar, '[]', '{}', '[]', '[]', '[]', '[]', '{}', 1, CASE WHEN $3::varchar = 'provisioned' THEN NULL ELSE now() END) RETURNING id`,
-      [tenant.id, pools[placement], status],
-    );
-    if (status === 'active' && placement !== 'Full') {
-      await db.query('UPDATE license_pools SET used = used + 1 WHERE id = $1', [pools[placement]]);
-    }
-    return { organizationId: tenant.id, userId: user.id, pools };
+    const { tenant, pools, userId } = await policyOrganization(app, c);
+    return { organizationId: tenant.id, userId: userId!, pools };
   }
 
   const rows = POLICY_CASES.filter((c) => c.channel === 'sso_sign_in' && c.user !== 'new');

@@ -2,7 +2,7 @@ import {
   POLICY_CASES,
   type PolicyCase,
 } from '../../libs/identity/src/license-pools/pool-policy.table';
-import { aTenant } from '../support/factories';
+import { POLICY_SIGN_IN_EMAIL, policyOrganization } from '../support/policy-fixtures';
 import { base64, configureSaml, postAcs, samlResponseXml, spUrls } from '../support/saml';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -18,48 +18,11 @@ describe('the pool-assignment policy through the SAML ACS', () => {
   });
   afterAll(() => app.close());
 
-  const EMAIL = 'signin@example.com';
+  const EMAIL = POLICY_SIGN_IN_EMAIL;
 
   async function setup(c: PolicyCase) {
-    const tenant = await aTenant(app, { totalLicenses: 20 });
+    const { tenant, pools } = await policyOrganization(app, c);
     await configureSaml(app, tenant.adminApiKey);
-    const db = app.dataSource;
-    if (c.customPools) {
-      await db.query(
-        'UPDATE license_pools SET capacity = 14 WHERE organization_id = $1 AND is_default',
-        [tenant.id],
-      );
-      await db.query(
-        `INSERT INTO license_pools (organization_id, name, is_default, capacity, used) VALUES ($1, 'Sales', false, 5, 0), ($1, 'Full', false, 1, 1)`,
-        [tenant.id],
-      );
-    }
-    const rows: { id: string; name: string }[] = await db.query(
-      'SELECT id, name FROM license_pools WHERE organization_id = $1',
-      [tenant.id],
-    );
-    const pools = Object.fromEntries(rows.map((r) => [r.name, r.id]));
-    if (c.user !== 'new') {
-      const [placement, status] = (
-        {
-          seated_in_default: ['Default license pool', 'active'],
-          unseated_in_default: ['Default license pool', 'provisioned'],
-          seated_in_sales: ['Sales', 'active'],
-          seated_in_full: ['Full', 'active'],
-          deactivated_in_full: ['Full', 'deactivated'],
-        } as const
-      )[c.user];
-      await db.query(
-        `INSERT INTO users (organization_id, user_name, license_pool_id, status, emails, email_values, primary_email, phone_numbers, addresses, ims, photos, enterprise, version, first_login_at)
-         VALUES ($1, $4, $2, $3::varchar, '[]', '{}', $4, '[]', '[]', '[]', '[]', '{}', 1, CASE WHEN $3::varchar = 'provisioned' THEN NULL ELSE now() END)`,
-        [tenant.id, pools[placement], status, EMAIL],
-      );
-      if (status === 'active' && placement !== 'Full') {
-        await db.query('UPDATE license_pools SET used = used + 1 WHERE id = $1', [
-          pools[placement],
-        ]);
-      }
-    }
     return { tenant, pools };
   }
 

@@ -356,7 +356,7 @@ export class UserLifecycleService {
       const placeholder = `anonymized-${user.id}`;
       const oldUserName = user.userName;
       const oldAddresses = [...user.emailValues, ...(user.primaryEmail ? [user.primaryEmail] : [])];
-      applyProfile(user, anonymousProfile(placeholder));
+      applyProfile(user, emptyProfile(placeholder));
       user.status = 'anonymized';
       user.scimVisible = false;
       await this.groups.removeUserFromAllGroups(organizationId, user.id, manager);
@@ -797,10 +797,13 @@ function alreadyAnonymized(): DomainError {
   );
 }
 
-/** The profile an anonymized user keeps: its placeholder userName and nothing else. */
-function anonymousProfile(placeholder: string): UserProfile {
+/**
+ * A profile with a userName and nothing else: what an anonymized user keeps (its placeholder), and
+ * where a user created at its first sign-in starts.
+ */
+function emptyProfile(userName: string): UserProfile {
   return {
-    userName: placeholder,
+    userName,
     externalId: null,
     formattedName: null,
     givenName: null,
@@ -877,30 +880,7 @@ function checkPosition(field: string, position: AdminUserPosition): void {
  * email replace what is there; everything else stays. A new user's userName is its email.
  */
 function ssoProfile(current: User | undefined, identity: SsoIdentity): UserProfile {
-  const base: UserProfile = current ?? {
-    userName: identity.email,
-    externalId: null,
-    formattedName: null,
-    givenName: null,
-    familyName: null,
-    middleName: null,
-    honorificPrefix: null,
-    honorificSuffix: null,
-    displayName: null,
-    nickName: null,
-    profileUrl: null,
-    title: null,
-    userType: null,
-    preferredLanguage: null,
-    locale: null,
-    timezone: null,
-    emails: [],
-    phoneNumbers: [],
-    addresses: [],
-    ims: [],
-    photos: [],
-    enterprise: {},
-  };
+  const base: UserProfile = current ?? emptyProfile(identity.email);
   const email = identity.email.trim();
   const hasEmail = base.emails.some(
     (e) => typeof e.value === 'string' && e.value.trim().toLowerCase() === email.toLowerCase(),
