@@ -9,6 +9,7 @@ export { LoggingModule, REDACTED_PATHS, httpLoggerOptions } from './logging/logg
 export * from './security/secrets';
 export { CommonModule } from './common.module';
 export * from './http/pagination';
+export { escapeRegExp } from './text';
 export { UuidParamPipe } from './http/uuid-param.pipe';
 export { ApiProblems, ProblemDto, FieldErrorDto } from './http/problem.dto';
 export {

@@ -86,9 +86,14 @@ export function decidePool(input: PolicyInput): PoolDecision {
   return { outcome: moving && named ? 'assign' : 'keep', pool, full };
 }
 
+/** How every channel says that a pool has no seat left. */
+export function poolFullMessage(pool: { name: string; used: number; capacity: number }): string {
+  return `License pool '${pool.name}' is full (${pool.used} of ${pool.capacity} seats used)`;
+}
+
 /** The message an IdP admin (or a person at the sign-in page) can act on. */
 export function describeRejection(decision: Extract<PoolDecision, { outcome: 'reject' }>): string {
   return decision.reason === 'unknown_pool'
     ? `License pool '${decision.value}' does not exist`
-    : `License pool '${decision.pool.name}' is full (${decision.pool.used} of ${decision.pool.capacity} seats used)`;
+    : poolFullMessage(decision.pool);
 }

@@ -94,8 +94,9 @@ export class OrganizationsService {
     return toOrganization(organization);
   }
 
-  /** The organization a public URL names by its slug (SSO endpoints), or null. */
+  /** The organization a public URL names by its slug (SSO endpoints), or null (also for junk). */
   async findBySlug(slug: string): Promise<Organization | null> {
+    if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)) return null;
     const organization = await this.organizations.findBySlug(slug);
     return organization ? toOrganization(organization) : null;
   }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
-import { DomainError, isStorableDate } from '@rollcall/common';
+import { DomainError, type ErrorCode, isStorableDate } from '@rollcall/common';
 import { GroupsRepository } from '../groups/groups.repository';
 import { LicensePoolsRepository } from '../license-pools/license-pools.repository';
 import type { LicensePoolEntity } from '../license-pools/license-pool.entity';
@@ -9,6 +9,7 @@ import {
   type Channel,
   decidePool,
   describeRejection,
+  poolFullMessage,
   type RequestedPool,
 } from '../license-pools/pool-policy';
 import { SeatLedger } from '../license-pools/seat-ledger';
@@ -389,10 +390,7 @@ export class UserLifecycleService {
       if (target.id === row.user.licensePoolId) return toUser(row.user, row.pool);
       if (row.user.status === 'active') {
         if (!(await this.seats.take(target.id, manager))) {
-          throw new DomainError(
-            'pool_full',
-            `License pool '${target.name}' is full (${target.used} of ${target.capacity} seats used).`,
-          );
+          throw new DomainError('pool_full', `${poolFullMessage(target)}.`);
         }
         await this.seats.release(row.user.licensePoolId, manager);
       }
@@ -429,6 +427,7 @@ export class UserLifecycleService {
     organizationId: string,
     identity: SsoIdentity,
     options: SsoSignInOptions,
+    retried = false,
   ): Promise<SsoSignInResult> {
     try {
       return await this.dataSource.transaction(async (manager) => {
@@ -468,7 +467,9 @@ export class UserLifecycleService {
       });
     } catch (error) {
       // Two first sign-ins of the same new person at once: the second finds the first's user.
-      if (isUniqueViolation(error)) return this.ssoSignIn(organizationId, identity, options);
+      if (isUniqueViolation(error) && !retried) {
+        return this.ssoSignIn(organizationId, identity, options, true);
+      }
       throw error;
     }
   }
@@ -504,15 +505,7 @@ export class UserLifecycleService {
     }
     await this.assignPool(row, requested, 'sso_sign_in', manager);
     if (user.status === 'provisioned' || user.status === 'pending') {
-      if (!(await this.seats.take(user.licensePoolId, manager))) {
-        const usage = await this.seats.usage(user.licensePoolId, manager);
-        throw new DomainError(
-          'sign_in_refused',
-          `License pool '${usage.name}' is full (${usage.used} of ${usage.capacity} seats used)`,
-          [],
-          'pool_full',
-        );
-      }
+      await this.takeSeat(user.licensePoolId, manager, 'sign_in_refused');
       user.status = 'active';
       user.firstLoginAt = new Date();
       const organization = await this.organizations.findById(organizationId, manager);
@@ -707,15 +700,7 @@ export class UserLifecycleService {
     }
     if (decision.pool.id === user.licensePoolId) return;
     if (user.status === 'active') {
-      if (!(await this.seats.take(decision.pool.id, manager))) {
-        const usage = await this.seats.usage(decision.pool.id, manager);
-        throw new DomainError(
-          refusal,
-          `License pool '${usage.name}' is full (${usage.used} of ${usage.capacity} seats used)`,
-          [],
-          'pool_full',
-        );
-      }
+      await this.takeSeat(decision.pool.id, manager, refusal);
       await this.seats.release(user.licensePoolId, manager);
     }
     if (user.status === 'pending' && !decision.full) user.status = 'provisioned';
@@ -743,18 +728,29 @@ export class UserLifecycleService {
     }
     if (user.status !== 'deactivated') return;
     if (user.firstLoginAt) {
-      if (!(await this.seats.take(user.licensePoolId, manager))) {
-        const usage = await this.seats.usage(user.licensePoolId, manager);
-        throw new DomainError(
-          poolFull,
-          `License pool '${usage.name}' is full (${usage.used} of ${usage.capacity} seats used); the user cannot be reactivated until a seat is free.`,
-        );
-      }
+      await this.takeSeat(
+        user.licensePoolId,
+        manager,
+        poolFull,
+        '; the user cannot be reactivated until a seat is free.',
+      );
       user.status = 'active';
     } else {
       user.status = 'provisioned';
     }
     await this.queueReactivationEmail(user, manager);
+  }
+
+  /** Takes a seat in the pool, or refuses with `code` saying the pool is full (and `more`). */
+  private async takeSeat(
+    poolId: string,
+    manager: EntityManager,
+    code: ErrorCode,
+    more = '',
+  ): Promise<void> {
+    if (await this.seats.take(poolId, manager)) return;
+    const usage = await this.seats.usage(poolId, manager);
+    throw new DomainError(code, `${poolFullMessage(usage)}${more}`, [], 'pool_full');
   }
 
   private async queueReactivationEmail(user: UserEntity, manager: EntityManager): Promise<void> {

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { decodeCursor, encodeCursor, type Page } from '@rollcall/common';
+import { decodeCursor, encodeCursor, escapeRegExp, type Page } from '@rollcall/common';
 import { ScimRequestLogEntity } from './scim-request-log.entity';
 
 export type ProvisioningOutcome = 'success' | 'failure';
@@ -121,7 +121,7 @@ export class ProvisioningLogService implements OnApplicationShutdown {
         erasure.userId,
         erasure.oldUserName,
         erasure.placeholder,
-        erasure.oldUserName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+        escapeRegExp(erasure.oldUserName),
       ],
     );
   }

@@ -65,9 +65,7 @@ export class SamlController {
   @ApiResponse({ status: 200, description: 'SAML 2.0 metadata (XML)' })
   @ApiResponse({ status: 404, description: 'No organization with this slug' })
   async metadata(@Param('orgSlug') slug: string, @Res() response: Response): Promise<void> {
-    const organization = /^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)
-      ? await this.organizations.findBySlug(slug)
-      : null;
+    const organization = await this.organizations.findBySlug(slug);
     if (!organization) throw DomainError.notFound('Organization');
     response
       .type('application/samlmetadata+xml')

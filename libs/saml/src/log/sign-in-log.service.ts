@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { decodeCursor, encodeCursor, type Page } from '@rollcall/common';
+import { decodeCursor, escapeRegExp, type Page, toPage } from '@rollcall/common';
 import { MetricsService } from '@rollcall/operations';
 import { type SignInOutcome, SignInAttemptEntity } from './sign-in-attempt.entity';
 
@@ -61,7 +61,7 @@ export class SignInLogService {
         erasure.organizationId,
         erasure.userId,
         erasure.placeholder,
-        erasure.oldUserName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+        escapeRegExp(erasure.oldUserName),
         erasure.oldUserName,
       ],
     );
@@ -80,16 +80,13 @@ export class SignInLogService {
       q.andWhere('(a.created_at, a.id) < (:at, :id)', { at: after.createdAt, id: after.id });
     if (query.outcome) q.andWhere('a.outcome = :outcome', { outcome: query.outcome });
     if (query.userId) q.andWhere('a.user_id = :userId', { userId: query.userId });
-    const rows = await q.getMany();
-    const more = rows.length > query.limit;
-    const items = rows.slice(0, query.limit);
-    const last = items[items.length - 1];
-    return {
-      data: items.map(({ organizationId: _org, organization: _o, createdAt, ...rest }) => ({
+    return toPage(
+      await q.getMany(),
+      query.limit,
+      ({ organizationId: _org, organization: _o, createdAt, ...rest }) => ({
         ...rest,
         occurredAt: createdAt,
-      })),
-      nextCursor: more && last ? encodeCursor({ createdAt: last.createdAt, id: last.id }) : null,
-    };
+      }),
+    );
   }
 }

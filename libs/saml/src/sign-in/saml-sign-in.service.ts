@@ -155,9 +155,7 @@ export class SamlSignInService {
     connection: SamlConnection;
     provider: SamlServiceProvider;
   }> {
-    const organization = /^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)
-      ? await this.organizations.findBySlug(slug)
-      : null;
+    const organization = await this.organizations.findBySlug(slug);
     const connection = organization ? await this.connections.find(organization.id) : null;
     if (!organization || !connection) {
       throw new DomainError(
