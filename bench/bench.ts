@@ -19,13 +19,19 @@ import type { Pool } from 'pg';
 import { SCENARIOS } from './scenarios';
 import type { CapturedRequest, Scenario, ScenarioContext, Workload } from './scenarios/types';
 import { captureRequests, describeStatements } from './lib/capture';
-import { describeServer, ensureDatabase, openPool } from './lib/database';
+import { describeServer, ensureDatabase, isLocalDatabase, openPool } from './lib/database';
 import { type Explained, explainCaptured, plansMarkdown } from './lib/explain';
 import { type BenchTenant, prepareTenant } from './lib/fixtures';
 import { emptyResult, type LoadResult, merge, runHttpLoad } from './lib/load';
 import { type BenchOptions, parseOptions, USAGE } from './lib/options';
 import { judge, type Row, stats, table, targetLine } from './lib/report';
-import { megabytes, ownCpuSeconds, readCpuSeconds, RssSampler } from './lib/rss';
+import {
+  megabytes,
+  ownCpuSeconds,
+  readCpuSeconds,
+  readPostgresCpuSeconds,
+  RssSampler,
+} from './lib/rss';
 import { ensureBuilt, externalServer, type Server, sleep, startServer } from './lib/server';
 
 const RSS_LIMIT = 300 * 1024 * 1024;
@@ -141,8 +147,8 @@ interface Prepared {
   connections: number;
   result: LoadResult;
   rssMax?: number;
-  /** Server CPU seconds used during the measured runs. */
-  cpu: number;
+  /** CPU seconds used during the measured runs: the server's, PostgreSQL's and the bench's. */
+  cpu: { server: number; database: number; client: number };
   selected: boolean;
 }
 
@@ -167,6 +173,7 @@ async function main(): Promise<number> {
     ? await externalServer(benchUrl, process.env.ROLLCALL_OPERATOR_TOKEN)
     : await startServer({ databaseUrl, logLevel: options.logLevel });
   const db = openPool(databaseUrl);
+  const localDatabase = isLocalDatabase(databaseUrl);
   const rss = new RssSampler(server.pid);
   try {
     const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
@@ -219,7 +226,7 @@ async function main(): Promise<number> {
           workload,
           connections,
           result: emptyResult(),
-          cpu: 0,
+          cpu: { server: 0, database: 0, client: 0 },
           selected: isSelected,
         });
       } catch (error) {
@@ -289,13 +296,26 @@ async function main(): Promise<number> {
           if (round === 1 && options.warmup > 0) {
             await runWorkload(p.workload, server.url, p.connections, options.warmup);
           }
-          // CPU of the server for HTTP scenarios; of this process (the raw-SQL client) otherwise.
-          const cpuOf = () =>
-            p.workload.kind === 'http' ? readCpuSeconds(server.pid) : ownCpuSeconds();
+          // Where the machine's CPU went: the server (HTTP scenarios), PostgreSQL (when it runs
+          // here) and this process (the load generator, or the raw-SQL client).
+          const cpuOf = () => ({
+            server: p.workload.kind === 'http' ? readCpuSeconds(server.pid) : undefined,
+            database: localDatabase ? readPostgresCpuSeconds() : undefined,
+            client: ownCpuSeconds(),
+          });
           const cpuBefore = cpuOf();
           const result = await runWorkload(p.workload, server.url, p.connections, options.duration);
           const cpuAfter = cpuOf();
-          if (cpuBefore !== undefined && cpuAfter !== undefined) p.cpu += cpuAfter - cpuBefore;
+          // The yardstick's backends end with its clients: it reads PostgreSQL's CPU itself.
+          if (result.databaseCpuSeconds !== undefined) {
+            cpuBefore.database = 0;
+            cpuAfter.database = localDatabase ? result.databaseCpuSeconds : undefined;
+          }
+          for (const key of ['server', 'database', 'client'] as const) {
+            const before = cpuBefore[key];
+            const after = cpuAfter[key];
+            if (before !== undefined && after !== undefined) p.cpu[key] += after - before;
+          }
           merge(p.result, result);
           const s = stats(result);
           log(
@@ -319,8 +339,11 @@ async function main(): Promise<number> {
       if (!row || row.failed) continue;
       row.result = p.result;
       if (p.rssMax !== undefined) row.rssMax = p.rssMax;
-      if ((server.pid || p.workload.kind === 'custom') && p.result.requests > 0) {
-        row.cpuMsPerRequest = (p.cpu * 1000) / p.result.requests;
+      if (p.result.requests > 0) {
+        const perRequest = (seconds: number) => (seconds * 1000) / p.result.requests;
+        if (server.pid && p.workload.kind === 'http') row.serverCpuMs = perRequest(p.cpu.server);
+        if (localDatabase) row.databaseCpuMs = perRequest(p.cpu.database);
+        row.clientCpuMs = perRequest(p.cpu.client);
       }
     }
 
@@ -362,6 +385,11 @@ async function main(): Promise<number> {
               connections: r.connections,
               note: r.note,
               rssMax: r.rssMax,
+              cpuMsPerRequest: {
+                server: r.serverCpuMs,
+                database: r.databaseCpuMs,
+                client: r.clientCpuMs,
+              },
               ...(r.result
                 ? {
                     requests: r.result.requests,

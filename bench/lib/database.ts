@@ -47,3 +47,9 @@ export async function describeServer(pool: Pool): Promise<string> {
     })
     .join(', ');
 }
+
+/** Whether DATABASE_URL names a server on this machine (so its processes' CPU can be read). */
+export function isLocalDatabase(databaseUrl: string): boolean {
+  const host = new URL(databaseUrl).hostname.replace(/^\[|\]$/g, '');
+  return host === '' || host === 'localhost' || host === '::1' || /^127\./.test(host);
+}

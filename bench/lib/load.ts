@@ -27,6 +27,11 @@ export interface LoadResult {
   statuses: Record<string, number>;
   /** A few words on the errors (first status and body seen, connection error). */
   errorSamples: string[];
+  /**
+   * PostgreSQL's CPU seconds during the load, when the workload measured them itself (the
+   * yardstick's backends end with its clients, before the bench could read them).
+   */
+  databaseCpuSeconds?: number;
 }
 
 export function emptyResult(): LoadResult {

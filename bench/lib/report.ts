@@ -10,11 +10,12 @@ export interface Row {
   connections: number;
   result?: LoadResult;
   rssMax?: number;
-  /**
-   * CPU time per request (user + system): the server's, when the bench started it; for a custom
-   * workload (the raw-SQL yardstick), the bench process's.
-   */
-  cpuMsPerRequest?: number;
+  /** CPU time (user + system) of the server per request, when the bench started it. */
+  serverCpuMs?: number;
+  /** CPU time of every PostgreSQL process per request, when the database runs on this machine. */
+  databaseCpuMs?: number;
+  /** CPU time of the bench process per request: the load generator, or the raw-SQL client. */
+  clientCpuMs?: number;
   /** Why it did not run (not available yet, or failed to prepare). */
   note?: string;
   failed?: boolean;
@@ -53,7 +54,9 @@ export function table(rows: Row[]): string {
     'p99 ms',
     'errors',
     'server RSS',
-    'CPU ms/req',
+    'server CPU ms',
+    'PG CPU ms',
+    'client CPU ms',
   ];
   const lines = rows.map((row) => {
     if (!row.result) {
@@ -65,6 +68,9 @@ export function table(rows: Row[]): string {
         '',
         '',
         row.failed ? 'failed' : '–',
+        '',
+        '',
+        '',
         '',
       ];
     }
@@ -78,7 +84,9 @@ export function table(rows: Row[]): string {
       ms(s.p99),
       count(row.result.errors),
       megabytes(row.rssMax),
-      ms(row.cpuMsPerRequest),
+      ms(row.serverCpuMs),
+      ms(row.databaseCpuMs),
+      ms(row.clientCpuMs),
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));

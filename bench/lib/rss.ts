@@ -1,5 +1,5 @@
 /** Samples the server's resident set size (VmRSS in /proc/<pid>/status) while load runs. */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 export function readRssBytes(pid: number): number | undefined {
   try {
@@ -23,6 +23,34 @@ export function readCpuSeconds(pid: number | undefined): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU time (user + system) of every PostgreSQL process on this machine, in seconds: the postmaster,
+ * its background workers and every backend alive now. Differences between two readings count the
+ * database's work in between as long as the backends that did it are still connected (the
+ * server's pool and the yardstick's clients are). Undefined when no `postgres` process is visible.
+ */
+export function readPostgresCpuSeconds(): number | undefined {
+  let ticks = 0;
+  let found = false;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    if (name !== 'postgres') continue;
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const used = Number(fields[11]) + Number(fields[12]);
+    if (!Number.isFinite(used)) continue;
+    ticks += used;
+    found = true;
+  }
+  return found ? ticks / 100 : undefined;
 }
 
 /** CPU time this process has used, in seconds. */
