@@ -93,6 +93,26 @@ describe('SCIM integration settings', () => {
     }
   });
 
+  it('reads the token from the Authorization header only, in any case of the scheme', async () => {
+    const tenant = await aScimTenant(app);
+    const token = tenant.scimAuth.slice('Bearer '.length);
+    const ok = await scimUsers(`bearer ${token}`).expect(200);
+    expect(ok.headers['content-type']).toMatch(/^application\/scim\+json/);
+    await scimUsers(`BEARER  ${token}`).expect(200);
+    // RFC 6750 allows the token in the query or a form body; a SCIM service need not, and a token
+    // in a URL ends up in logs.
+    const inQuery = await app.http().get(`/scim/v2/Users?access_token=${token}`);
+    expect(inQuery.status).toBe(401);
+    const inBody = await app
+      .http()
+      .post('/scim/v2/Users')
+      .set('Content-Type', 'application/scim+json')
+      .send({ access_token: token, userName: 'nobody@example.com' });
+    expect(inBody.status).toBe(401);
+    await scimUsers(`Bearer ${token} extra`).expect(401);
+    await scimUsers(`Token ${token}`).expect(401);
+  });
+
   it('refuses an admin key as SCIM credentials and SCIM credentials as an admin key', async () => {
     const tenant = await aScimTenant(app);
     await scimUsers(tenant.auth).expect(401);

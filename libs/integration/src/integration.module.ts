@@ -1,12 +1,11 @@
 import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
-import { PassportModule } from '@nestjs/passport';
 import { IdentityModule } from '@rollcall/identity';
 import { RateLimitModule } from '@rollcall/operations';
 import { TenancyModule } from '@rollcall/tenancy';
 import { ProvisioningLogController } from './logs/provisioning-log.controller';
 import { ProvisioningLogMiddleware } from './logs/provisioning-log.middleware';
 import { ProvisioningLogService } from './logs/provisioning-log.service';
-import { ScimAuthGuard, ScimBearerStrategy } from './settings/scim-auth';
+import { ScimAuthGuard } from './settings/scim-auth';
 import { ScimIntegrationController } from './settings/scim-integration.controller';
 import { ScimIntegrationService } from './settings/scim-integration.service';
 
@@ -15,9 +14,9 @@ import { ScimIntegrationService } from './settings/scim-integration.service';
  * authentication, and the provisioning log of every SCIM request.
  */
 @Module({
-  imports: [PassportModule, IdentityModule, TenancyModule, RateLimitModule],
+  imports: [IdentityModule, TenancyModule, RateLimitModule],
   controllers: [ScimIntegrationController, ProvisioningLogController],
-  providers: [ScimIntegrationService, ScimBearerStrategy, ScimAuthGuard, ProvisioningLogService],
+  providers: [ScimIntegrationService, ScimAuthGuard, ProvisioningLogService],
   // RateLimitModule: ScimAuthGuard, instantiated in the SCIM resource modules, needs it.
   exports: [ScimIntegrationService, ScimAuthGuard, ProvisioningLogService, RateLimitModule],
 })

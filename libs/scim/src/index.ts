@@ -1,6 +1,6 @@
 export { ScimModule } from './scim.module';
 export * from './schema';
-export { ScimResponseInterceptor } from './http/scim-response.interceptor';
+export { ScimJson } from './http/scim-json';
 export { listResponse, parsePaging, type ListResponse, type Paging } from './http/list';
 export { etagOf, versionFromIfMatch } from './http/etag';
 export { projectResource } from './http/projection';

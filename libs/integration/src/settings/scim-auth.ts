@@ -7,48 +7,31 @@ import {
   Injectable,
   UseGuards,
 } from '@nestjs/common';
-import { AuthGuard, PassportStrategy } from '@nestjs/passport';
 import { ApiBearerAuth, ApiBasicAuth } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import { APP_CONFIG, type AppConfig, DomainError, type RollcallRequest } from '@rollcall/common';
 import { type RateLimit, RateLimiter, tooManyRequests } from '@rollcall/operations';
-import { type ScimPrincipal, ScimIntegrationService } from './scim-integration.service';
+import { type ScimCredentialsPresented, ScimIntegrationService } from './scim-integration.service';
 
 export const SCIM_BEARER_SCHEME = 'scimBearer';
 export const SCIM_BASIC_SCHEME = 'scimBasic';
-const SCIM_BEARER_STRATEGY = 'scim-bearer';
-
-@Injectable()
-export class ScimBearerStrategy extends PassportStrategy(BearerStrategy, SCIM_BEARER_STRATEGY) {
-  constructor(private readonly integration: ScimIntegrationService) {
-    super();
-  }
-
-  async validate(token: string): Promise<ScimPrincipal> {
-    const result = await this.integration.authenticate({ scheme: 'bearer', token });
-    if (!result.ok) throw new DomainError('unauthorized', result.reason);
-    return result.principal;
-  }
-}
-
-@Injectable()
-class ScimBearerGuard extends AuthGuard(SCIM_BEARER_STRATEGY) {
-  override handleRequest = <T>(error: unknown, principal: T | false | undefined): T => {
-    if (error) throw error as Error;
-    if (!principal) throw missingCredentials();
-    return principal;
-  };
-}
+/** `Authorization: Bearer <token>` (RFC 6750 §2.1) and `Authorization: Basic <base64>` (RFC 7617). */
+const BEARER = /^Bearer +(\S+) *$/i;
+const BASIC = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i;
 
 /**
- * SCIM requests authenticate with the organization's SCIM credentials, a bearer token
- * (passport-http-bearer) or HTTP Basic, as the admin chose; the credentials select the tenant.
- * Each accepted request then counts against the rate limit of those credentials.
+ * SCIM requests authenticate with the organization's SCIM credentials, a bearer token or HTTP
+ * Basic, as the admin chose; the credentials select the tenant. Each accepted request then counts
+ * against the rate limit of those credentials.
+ *
+ * The credentials are read from the Authorization header only, where RFC 7644 §2 puts them and
+ * where every IdP sends them: never from the query string or the body (RFC 6750 §2.2–2.3 allow
+ * that for bearer tokens, but a token in a URL ends up in proxies' and browsers' logs). Parsed here
+ * rather than through passport, as the SCIM Basic credentials always were: this runs on every
+ * SCIM request, and passport's per-request machinery cost more than the check itself.
  */
 @Injectable()
 export class ScimAuthGuard implements CanActivate {
-  private readonly bearer = new ScimBearerGuard();
   private readonly limit: RateLimit;
 
   constructor(
@@ -62,7 +45,7 @@ export class ScimAuthGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
     const request = http.getRequest<RollcallRequest>();
-    await this.authenticate(context, request);
+    await this.authenticate(request);
     const principal = request.user;
     if (principal?.kind !== 'scim') throw missingCredentials();
     const decision = await this.limiter.hit(`scim:${principal.integrationId}`, this.limit);
@@ -76,24 +59,27 @@ export class ScimAuthGuard implements CanActivate {
     return true;
   }
 
-  private async authenticate(context: ExecutionContext, request: RollcallRequest): Promise<void> {
+  private async authenticate(request: RollcallRequest): Promise<void> {
     const header = request.headers.authorization ?? '';
-    const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
-    if (!basic?.[1]) {
-      await this.bearer.canActivate(context);
-      return;
-    }
-    const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
-    const separator = decoded.indexOf(':');
-    if (separator < 0) throw missingCredentials();
-    const result = await this.integration.authenticate({
-      scheme: 'basic',
-      username: decoded.slice(0, separator),
-      password: decoded.slice(separator + 1),
-    });
+    const result = await this.integration.authenticate(readCredentials(header));
     if (!result.ok) throw new DomainError('unauthorized', result.reason);
     request.user = result.principal;
   }
+}
+
+function readCredentials(header: string): ScimCredentialsPresented {
+  const bearer = BEARER.exec(header);
+  if (bearer?.[1]) return { scheme: 'bearer', token: bearer[1] };
+  const basic = BASIC.exec(header);
+  if (!basic?.[1]) throw missingCredentials();
+  const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+  const separator = decoded.indexOf(':');
+  if (separator < 0) throw missingCredentials();
+  return {
+    scheme: 'basic',
+    username: decoded.slice(0, separator),
+    password: decoded.slice(separator + 1),
+  };
 }
 
 function missingCredentials(): DomainError {

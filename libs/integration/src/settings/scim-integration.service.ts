@@ -18,6 +18,10 @@ import {
 } from './scim-integration.entity';
 
 /** Credentials last two years (SPEC §6); admins are warned during the last 30 days. */
+/** What a SCIM request presented in its Authorization header. */
+export type ScimCredentialsPresented =
+  { scheme: 'bearer'; token: string } | { scheme: 'basic'; username: string; password: string };
+
 export const CREDENTIAL_LIFETIME_DAYS = 730;
 export const EXPIRY_WARNING_DAYS = 30;
 const DAY_MS = 86_400_000;
@@ -230,10 +234,7 @@ export class ScimIntegrationService {
   }
 
   /** Checks presented credentials in constant time; the reason is for the 401's detail. */
-  async authenticate(
-    presented:
-      { scheme: 'bearer'; token: string } | { scheme: 'basic'; username: string; password: string },
-  ): Promise<ScimAuthResult> {
+  async authenticate(presented: ScimCredentialsPresented): Promise<ScimAuthResult> {
     const match =
       presented.scheme === 'bearer'
         ? TOKEN_FORMAT.exec(presented.token)

@@ -1,4 +1,4 @@
-import { All, Controller, Get, Inject, Param, Post, UseInterceptors } from '@nestjs/common';
+import { All, Controller, Get, Inject, Param, Post } from '@nestjs/common';
 import {
   ApiExcludeEndpoint,
   ApiOkResponse,
@@ -18,14 +18,13 @@ import {
   type ServiceProviderConfigDocument,
 } from '../schema/discovery';
 import { listResponse, type ListResponse } from './list';
-import { ScimResponseInterceptor } from './scim-response.interceptor';
+import { ScimJson } from './scim-json';
 
 /**
  * RFC 7644 §4 discovery. The documents are the same for every organization, so they need no
  * credentials (identity providers and validators may call them before configuring any).
  */
 @ApiTags('SCIM 2.0')
-@UseInterceptors(ScimResponseInterceptor)
 @Controller('scim/v2')
 export class ScimDiscoveryController {
   private readonly baseUrl: string;
@@ -35,6 +34,7 @@ export class ScimDiscoveryController {
   }
 
   @Get('ServiceProviderConfig')
+  @ScimJson()
   @ApiOperation({ summary: 'What this SCIM service supports (RFC 7643 §5)' })
   @ApiOkResponse({ description: 'The ServiceProviderConfig document', schema: { type: 'object' } })
   serviceProviderConfig(): ServiceProviderConfigDocument {
@@ -42,6 +42,7 @@ export class ScimDiscoveryController {
   }
 
   @Get('ResourceTypes')
+  @ScimJson()
   @ApiOperation({ summary: 'The resource types: User and Group (RFC 7643 §6)' })
   @ApiOkResponse({
     description: 'A ListResponse of ResourceType documents',
@@ -53,6 +54,7 @@ export class ScimDiscoveryController {
   }
 
   @Get('ResourceTypes/:id')
+  @ScimJson()
   @ApiOperation({ summary: 'One resource type' })
   @ApiOkResponse({ description: 'A ResourceType document', schema: { type: 'object' } })
   resourceType(@Param('id') id: string): ResourceTypeDocument {
@@ -62,6 +64,7 @@ export class ScimDiscoveryController {
   }
 
   @Get('Schemas')
+  @ScimJson()
   @ApiOperation({ summary: 'The schemas: core User and Group, enterprise and Rollcall extensions' })
   @ApiOkResponse({ description: 'A ListResponse of Schema documents', schema: { type: 'object' } })
   schemas(): ListResponse<SchemaDocument> {
@@ -70,6 +73,7 @@ export class ScimDiscoveryController {
   }
 
   @Get('Schemas/:id')
+  @ScimJson()
   @ApiOperation({ summary: 'One schema, by URN' })
   @ApiOkResponse({ description: 'A Schema document', schema: { type: 'object' } })
   schema(@Param('id') id: string): SchemaDocument {
@@ -86,6 +90,7 @@ export class ScimDiscoveryController {
   }
 
   @Get('Me')
+  @ScimJson()
   @ApiOperation({ summary: 'The /Me endpoint is not supported' })
   @ApiResponse({ status: 501, description: 'Not implemented, in the SCIM error format' })
   me(): never {

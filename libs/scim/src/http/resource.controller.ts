@@ -10,7 +10,6 @@ import {
   Put,
   Query,
   Res,
-  UseInterceptors,
 } from '@nestjs/common';
 import {
   ApiBody,
@@ -26,7 +25,7 @@ import { ScimAuth, ScimOrganizationId } from '@rollcall/integration';
 import { etagOf } from './etag';
 import type { ListResponse } from './list';
 import type { ScimQuery } from './query';
-import { ScimResponseInterceptor } from './scim-response.interceptor';
+import { ScimJson } from './scim-json';
 import { SEARCH_REQUEST } from '../schema/definitions';
 
 type Json = Record<string, unknown>;
@@ -97,11 +96,11 @@ export function ScimResourceController(docs: ScimResourceDocs) {
 
   @ApiTags('SCIM 2.0')
   @ScimAuth()
-  @UseInterceptors(ScimResponseInterceptor)
   abstract class ScimResourceControllerBase {
     constructor(private readonly service: ScimResourceService) {}
 
     @Post()
+    @ScimJson()
     @ApiOperation(docs.create)
     @ApiBody({ schema: { type: 'object', example: docs.writeExample } })
     @ApiCreatedResponse({ description: `The ${docs.resource.toLowerCase()}`, schema: resource })
@@ -117,6 +116,7 @@ export function ScimResourceController(docs: ScimResourceDocs) {
     }
 
     @Get()
+    @ScimJson()
     @ApiOperation(docs.list)
     @ApiOkResponse({
       description: 'A ListResponse',
@@ -130,6 +130,7 @@ export function ScimResourceController(docs: ScimResourceDocs) {
     }
 
     @Post('.search')
+    @ScimJson()
     @HttpCode(200)
     @ApiOperation({ summary: `Search with a SearchRequest body (RFC 7644 §3.4.3)` })
     @ApiBody({
@@ -150,6 +151,7 @@ export function ScimResourceController(docs: ScimResourceDocs) {
     }
 
     @Get(':id')
+    @ScimJson()
     @ApiOperation({ summary: `Get a ${docs.resource.toLowerCase()}` })
     @ApiOkResponse({ description: `The ${docs.resource.toLowerCase()}`, schema: resource })
     async get(
@@ -162,6 +164,7 @@ export function ScimResourceController(docs: ScimResourceDocs) {
     }
 
     @Put(':id')
+    @ScimJson()
     @ApiOperation(docs.replace)
     @ApiBody({ schema: { type: 'object', example: docs.writeExample } })
     @ApiOkResponse({ description: `The ${docs.resource.toLowerCase()}`, schema: resource })
@@ -177,6 +180,7 @@ export function ScimResourceController(docs: ScimResourceDocs) {
     }
 
     @Patch(':id')
+    @ScimJson()
     @ApiOperation({
       summary: docs.patch.summary,
       ...(docs.patch.description ? { description: docs.patch.description } : {}),
