@@ -29,7 +29,8 @@ import {
   megabytes,
   ownCpuSeconds,
   readCpuSeconds,
-  readPostgresCpuSeconds,
+  postgresCpuSecondsBetween,
+  readPostgresCpu,
   RssSampler,
 } from './lib/rss';
 import { ensureBuilt, externalServer, type Server, sleep, startServer } from './lib/server';
@@ -298,23 +299,21 @@ async function main(): Promise<number> {
           }
           // Where the machine's CPU went: the server (HTTP scenarios), PostgreSQL (when it runs
           // here) and this process (the load generator, or the raw-SQL client).
-          const cpuOf = () => ({
-            server: p.workload.kind === 'http' ? readCpuSeconds(server.pid) : undefined,
-            database: localDatabase ? readPostgresCpuSeconds() : undefined,
-            client: ownCpuSeconds(),
-          });
-          const cpuBefore = cpuOf();
+          const serverBefore = p.workload.kind === 'http' ? readCpuSeconds(server.pid) : undefined;
+          const databaseBefore = localDatabase ? readPostgresCpu() : undefined;
+          const clientBefore = ownCpuSeconds();
           const result = await runWorkload(p.workload, server.url, p.connections, options.duration);
-          const cpuAfter = cpuOf();
-          // The yardstick's backends end with its clients: it reads PostgreSQL's CPU itself.
-          if (result.databaseCpuSeconds !== undefined) {
-            cpuBefore.database = 0;
-            cpuAfter.database = localDatabase ? result.databaseCpuSeconds : undefined;
+          const serverAfter = p.workload.kind === 'http' ? readCpuSeconds(server.pid) : undefined;
+          const databaseAfter = localDatabase ? readPostgresCpu() : undefined;
+          p.cpu.client += ownCpuSeconds() - clientBefore;
+          if (serverBefore !== undefined && serverAfter !== undefined) {
+            p.cpu.server += serverAfter - serverBefore;
           }
-          for (const key of ['server', 'database', 'client'] as const) {
-            const before = cpuBefore[key];
-            const after = cpuAfter[key];
-            if (before !== undefined && after !== undefined) p.cpu[key] += after - before;
+          // The yardstick's backends end with its clients: it reads PostgreSQL's CPU itself.
+          if (localDatabase && result.databaseCpuSeconds !== undefined) {
+            p.cpu.database += result.databaseCpuSeconds;
+          } else if (databaseBefore && databaseAfter) {
+            p.cpu.database += postgresCpuSecondsBetween(databaseBefore, databaseAfter);
           }
           merge(p.result, result);
           const s = stats(result);

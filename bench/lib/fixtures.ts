@@ -245,13 +245,21 @@ async function scimCredentials(baseUrl: string, auth: string): Promise<string> {
   return `Bearer ${issued.body.token}`;
 }
 
-/** What earlier runs' scenarios left: users they created (externalId new-…) and the SCIM log. */
+/**
+ * What earlier runs' scenarios left: users they created (externalId new-…) and the SCIM log. The
+ * tables are vacuumed afterwards, so that every run measures the same tables and autovacuum does
+ * not wake up in the middle of a measurement to clean up after the last one.
+ */
 async function cleanUp(db: Pool, tenant: BenchTenant): Promise<void> {
-  await db.query(
+  const users = await db.query(
     `DELETE FROM users WHERE organization_id = $1 AND external_id LIKE 'new-%' AND status <> 'active'`,
     [tenant.id],
   );
-  await db.query('DELETE FROM scim_request_logs WHERE organization_id = $1', [tenant.id]);
+  const log = await db.query('DELETE FROM scim_request_logs WHERE organization_id = $1', [
+    tenant.id,
+  ]);
+  if ((users.rowCount ?? 0) > 0) await db.query('VACUUM ANALYZE users');
+  if ((log.rowCount ?? 0) > 0) await db.query('VACUUM ANALYZE scim_request_logs');
 }
 
 /** User 1, created through SCIM: the row every seeded row copies. */

@@ -25,15 +25,15 @@ export function readCpuSeconds(pid: number | undefined): number | undefined {
   }
 }
 
+/** CPU ticks of each PostgreSQL process on this machine, by pid and start time. */
+export type PostgresCpu = Map<string, number>;
+
 /**
- * CPU time (user + system) of every PostgreSQL process on this machine, in seconds: the postmaster,
- * its background workers and every backend alive now. Differences between two readings count the
- * database's work in between as long as the backends that did it are still connected (the
- * server's pool and the yardstick's clients are). Undefined when no `postgres` process is visible.
+ * The CPU time (user + system) of every PostgreSQL process on this machine now: the postmaster, its
+ * background workers and every backend. Undefined when no `postgres` process is visible.
  */
-export function readPostgresCpuSeconds(): number | undefined {
-  let ticks = 0;
-  let found = false;
+export function readPostgresCpu(): PostgresCpu | undefined {
+  const ticks: PostgresCpu = new Map();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     let stat: string;
@@ -46,11 +46,20 @@ export function readPostgresCpuSeconds(): number | undefined {
     if (name !== 'postgres') continue;
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const used = Number(fields[11]) + Number(fields[12]);
-    if (!Number.isFinite(used)) continue;
-    ticks += used;
-    found = true;
+    if (Number.isFinite(used)) ticks.set(`${entry}:${fields[19]}`, used);
   }
-  return found ? ticks / 100 : undefined;
+  return ticks.size > 0 ? ticks : undefined;
+}
+
+/**
+ * PostgreSQL's CPU seconds between two readings: what every process alive at the second one used
+ * since the first (all of it, for processes started in between). A process that ended in between
+ * counts nothing, so keep the backends that do the work connected until the second reading.
+ */
+export function postgresCpuSecondsBetween(before: PostgresCpu, after: PostgresCpu): number {
+  let ticks = 0;
+  for (const [key, used] of after) ticks += used - (before.get(key) ?? 0);
+  return ticks / 100;
 }
 
 /** CPU time this process has used, in seconds. */

@@ -15,7 +15,7 @@
 import { Client } from 'pg';
 import type { CapturedStatement } from '../scenarios/types';
 import type { LoadResult } from './load';
-import { readPostgresCpuSeconds } from './rss';
+import { postgresCpuSecondsBetween, type PostgresCpu, readPostgresCpu } from './rss';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TRANSACTION_END = /^\s*(COMMIT|ROLLBACK)\b/i;
@@ -51,8 +51,8 @@ export async function replay(
   const latencies: number[] = [];
   const errorSamples: string[] = [];
   let errors = 0;
-  const databaseCpuBefore = readPostgresCpuSeconds();
-  let databaseCpuAfter: number | undefined;
+  const databaseCpuBefore = readPostgresCpu();
+  let databaseCpuAfter: PostgresCpu | undefined;
   const started = Date.now();
   const deadline = started + seconds * 1000;
   try {
@@ -88,7 +88,7 @@ export async function replay(
         }
       }),
     );
-    databaseCpuAfter = readPostgresCpuSeconds();
+    databaseCpuAfter = readPostgresCpu();
   } finally {
     await Promise.all(clients.map((c) => c.end().catch(() => undefined)));
   }
@@ -100,7 +100,7 @@ export async function replay(
     statuses: {},
     errorSamples,
     ...(databaseCpuBefore !== undefined && databaseCpuAfter !== undefined
-      ? { databaseCpuSeconds: databaseCpuAfter - databaseCpuBefore }
+      ? { databaseCpuSeconds: postgresCpuSecondsBetween(databaseCpuBefore, databaseCpuAfter) }
       : {}),
   };
 }
