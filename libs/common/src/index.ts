@@ -24,3 +24,4 @@ export {
 } from './http/json-body.middleware';
 export { TimestampsDto, isoTimestamps } from './http/timestamps.dto';
 export { escapeHtml, htmlPage, isBrowserPath } from './http/html';
+export { runStatement } from './database/statement';

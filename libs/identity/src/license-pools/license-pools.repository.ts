@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DEFAULT_POOL_NAME, LicensePoolEntity } from './license-pool.entity';
 import type { PoolSnapshot } from './pool-policy';
+import { runStatement } from '@rollcall/common';
 
 @Injectable()
 export class LicensePoolsRepository {
@@ -23,7 +24,8 @@ export class LicensePoolsRepository {
 
   /** What the pool policy needs of every pool of the organization, in plain SQL (hot path). */
   snapshots(organizationId: string, manager: EntityManager): Promise<PoolSnapshot[]> {
-    return manager.query<PoolSnapshot[]>(
+    return runStatement<PoolSnapshot[]>(
+      manager,
       `SELECT id, name, is_default AS "isDefault", capacity, used
        FROM license_pools WHERE organization_id = $1`,
       [organizationId],

@@ -1,7 +1,13 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { decodeCursor, encodeCursor, escapeRegExp, type Page } from '@rollcall/common';
+import {
+  decodeCursor,
+  encodeCursor,
+  escapeRegExp,
+  type Page,
+  runStatement,
+} from '@rollcall/common';
 import { ScimRequestLogEntity } from './scim-request-log.entity';
 
 export type ProvisioningOutcome = 'success' | 'failure';
@@ -82,7 +88,11 @@ export class ProvisioningLogService implements OnApplicationShutdown {
    */
   private async insert(batch: NewProvisioningLogEntry[]): Promise<void> {
     try {
-      await this.dataSource.query(insertStatement(batch.length), batch.flatMap(entryParameters));
+      await runStatement(
+        this.dataSource,
+        insertStatement(batch.length),
+        batch.flatMap(entryParameters),
+      );
     } catch (error) {
       if (batch.length === 1) {
         this.logger.warn({ err: error }, 'could not record a SCIM request');

@@ -9,6 +9,7 @@ import {
   generateSecret,
   hashSecret,
   secretMatchesHash,
+  runStatement,
 } from '@rollcall/common';
 import { OrganizationsService } from '@rollcall/identity';
 import {
@@ -244,7 +245,8 @@ export class ScimIntegrationService {
     if (!match?.[1]) return invalid;
     // Plain SQL: this runs on every SCIM request (no cache, so a rotation or a disable on any
     // instance takes effect on the next request).
-    const [integration] = await this.dataSource.query<CredentialRow[]>(
+    const [integration] = await runStatement<CredentialRow[]>(
+      this.dataSource,
       `SELECT id, organization_id, auth_method, secret_hash, expires_at, last_used_at
        FROM scim_integrations WHERE credential_id = $1`,
       [match[1]],
@@ -267,7 +269,8 @@ export class ScimIntegrationService {
       integration.last_used_at === null ||
       Date.now() - new Date(integration.last_used_at).getTime() > LAST_USED_RESOLUTION_MS
     ) {
-      await this.dataSource.query(
+      await runStatement(
+        this.dataSource,
         `UPDATE scim_integrations SET last_used_at = now() WHERE id = $1`,
         [integration.id],
       );

@@ -6,7 +6,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { DomainError } from '@rollcall/common';
+import { DomainError, runStatement } from '@rollcall/common';
 
 /** At most `limit` requests per `windowSeconds`; a limit of 0 is no limit. */
 export interface RateLimit {
@@ -125,7 +125,8 @@ export class RateLimiter implements OnApplicationBootstrap, OnApplicationShutdow
     rule: RateLimit,
     hits: number,
   ): Promise<CounterRow | undefined> {
-    const rows = await this.dataSource.query<CounterRow[]>(
+    const rows = await runStatement<CounterRow[]>(
+      this.dataSource,
       `INSERT INTO rate_limit_counters AS c (bucket, window_started_at, hits)
        VALUES ($1, now(), $3)
        ON CONFLICT (bucket) DO UPDATE SET
@@ -143,7 +144,8 @@ export class RateLimiter implements OnApplicationBootstrap, OnApplicationShutdow
   /** Whether `bucket` has already used up its budget in the current window; counts nothing. */
   async exhausted(bucket: string, rule: RateLimit): Promise<RateLimitDecision> {
     if (rule.limit <= 0) return UNLIMITED;
-    const rows = await this.dataSource.query<CounterRow[]>(
+    const rows = await runStatement<CounterRow[]>(
+      this.dataSource,
       `SELECT hits,
          ceil(extract(epoch FROM window_started_at + $2 * interval '1 second' - now())) AS reset_in
        FROM rate_limit_counters
