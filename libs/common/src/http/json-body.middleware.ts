@@ -133,21 +133,33 @@ function unstorable(text: string): boolean {
   return text.includes('\0') || UNPAIRED_SURROGATE.test(text);
 }
 
-function pathOf(parent: string, key: string | number): string {
-  if (typeof key === 'number') return `${parent}[${key}]`;
-  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+/** A value met while walking a body; its path is spelled out only when it is refused. */
+interface Visit {
+  value: unknown;
+  depth: number;
+  parent?: Visit;
+  key?: string | number;
+}
+
+function pathOf(visit: Visit): string {
+  const keys: (string | number)[] = [];
+  for (let at: Visit | undefined = visit; at?.key !== undefined; at = at.parent) keys.push(at.key);
+  let path = '$';
+  for (const key of keys.reverse()) {
+    if (typeof key === 'number') path += `[${key}]`;
+    else path += /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+  }
+  return path.slice(0, 200);
 }
 
 /** Why a parsed JSON body cannot be accepted, or undefined. Iterative, so any depth is safe. */
 export function hostileJsonProblem(body: unknown): string | undefined {
-  const pending: { value: unknown; path: string; depth: number }[] = [
-    { value: body, path: '$', depth: 0 },
-  ];
+  const pending: Visit[] = [{ value: body, depth: 0 }];
   for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
-    const { value, path, depth } = item;
+    const { value, depth } = item;
     if (typeof value === 'string') {
       if (unstorable(value)) {
-        return `${path.slice(0, 200)} contains a NUL character or an unpaired surrogate.`;
+        return `${pathOf(item)} contains a NUL character or an unpaired surrogate.`;
       }
       continue;
     }
@@ -156,30 +168,35 @@ export function hostileJsonProblem(body: unknown): string | undefined {
       return `The request body is nested deeper than ${MAX_JSON_DEPTH} levels.`;
     }
     if (Array.isArray(value)) {
-      value.forEach((element: unknown, index) =>
-        pending.push({ value: element, path: pathOf(path, index), depth: depth + 1 }),
-      );
+      for (let index = 0; index < value.length; index++) {
+        pending.push({
+          value: value[index] as unknown,
+          depth: depth + 1,
+          parent: item,
+          key: index,
+        });
+      }
       continue;
     }
     const members = Object.entries(value);
     if (members.length > MAX_JSON_OBJECT_MEMBERS) {
-      return `${path.slice(0, 200)} has more than ${MAX_JSON_OBJECT_MEMBERS} members.`;
+      return `${pathOf(item)} has more than ${MAX_JSON_OBJECT_MEMBERS} members.`;
     }
     for (const [key, element] of members) {
-      const at = pathOf(path, key);
-      if (key === '__proto__') return `${at.slice(0, 200)} is not an acceptable key.`;
+      const child: Visit = { value: element, depth: depth + 1, parent: item, key };
+      if (key === '__proto__') return `${pathOf(child)} is not an acceptable key.`;
       if (
         key === 'constructor' &&
         typeof element === 'object' &&
         element !== null &&
         Object.prototype.hasOwnProperty.call(element, 'prototype')
       ) {
-        return `${at.slice(0, 200)} is not an acceptable key.`;
+        return `${pathOf(child)} is not an acceptable key.`;
       }
       if (unstorable(key)) {
-        return `A key in ${path.slice(0, 200)} contains a NUL character or an unpaired surrogate.`;
+        return `A key in ${pathOf(item)} contains a NUL character or an unpaired surrogate.`;
       }
-      pending.push({ value: element, path: at, depth: depth + 1 });
+      pending.push(child);
     }
   }
   return undefined;

@@ -522,20 +522,17 @@ export class UserLifecycleService {
   ): Promise<UserRow> {
     const pools = await this.pools.listByOrganization(organizationId, manager);
     const pool = pools.find((p) => p.isDefault)!;
-    const user = this.users.create(
-      {
-        organizationId,
-        licensePoolId: pool.id,
-        role: 'user',
-        licenseTier: 'enterprise',
-        scimManaged: false,
-        scimVisible: true,
-        firstLoginAt: null,
-        lastLoginAt: null,
-        status: 'provisioned',
-      },
-      manager,
-    );
+    const user = this.users.create({
+      organizationId,
+      licensePoolId: pool.id,
+      role: 'user',
+      licenseTier: 'enterprise',
+      scimManaged: false,
+      scimVisible: true,
+      firstLoginAt: null,
+      lastLoginAt: null,
+      status: 'provisioned',
+    });
     applyProfile(user, ssoProfile(undefined, identity));
     const saved = await this.users.save(user, manager);
     return { user: saved, pool: poolSummary(pool) };
@@ -639,21 +636,18 @@ export class UserLifecycleService {
       throw new DomainError('invalid_value', describeRejection(decision));
     }
     const pool = decision.pool;
-    const user = this.users.create(
-      {
-        organizationId,
-        licensePoolId: pool.id,
-        role: 'user',
-        licenseTier: 'enterprise',
-        scimManaged: true,
-        scimVisible: true,
-        firstLoginAt: null,
-        lastLoginAt: null,
-        // Provisioned while its pool has no seat left: pending (SPEC §2, §3 rule 5).
-        status: write.active === false ? 'deactivated' : decision.full ? 'pending' : 'provisioned',
-      },
-      manager,
-    );
+    const user = this.users.create({
+      organizationId,
+      licensePoolId: pool.id,
+      role: 'user',
+      licenseTier: 'enterprise',
+      scimManaged: true,
+      scimVisible: true,
+      firstLoginAt: null,
+      lastLoginAt: null,
+      // Provisioned while its pool has no seat left: pending (SPEC §2, §3 rule 5).
+      status: write.active === false ? 'deactivated' : decision.full ? 'pending' : 'provisioned',
+    });
     applyProfile(user, write.profile);
     const saved = await this.users.insert(user, manager, ifNameFree);
     return saved && toUser(saved, { id: pool.id, name: pool.name, isDefault: pool.isDefault });

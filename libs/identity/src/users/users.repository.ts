@@ -98,8 +98,9 @@ export class UsersRepository {
     return this.withPool(user, manager);
   }
 
-  create(values: Partial<UserEntity>, manager: EntityManager): UserEntity {
-    return this.repo(manager).create(values);
+  /** A new, unsaved user (its columns only: what `Repository.create` makes, without the metadata walk). */
+  create(values: Partial<UserEntity>): UserEntity {
+    return Object.assign(new UserEntity(), values);
   }
 
   save(user: UserEntity, manager: EntityManager): Promise<UserEntity> {
