@@ -583,6 +583,38 @@ describe('admin API: users', () => {
     expect((await setRole(second, 'user')).status).toBe(409);
   });
 
+  it('changes pool and role together or not at all', async () => {
+    const tenant = await aScimTenant(app);
+    const scim = scimClient(app, tenant);
+    const id = await create(scim, 'both@example.com');
+    const sales = await app
+      .http()
+      .post('/api/v1/license-pools')
+      .set('Authorization', tenant.auth)
+      .send({ name: 'Sales', capacity: 5 })
+      .expect(201);
+    const update = (body: Record<string, unknown>) =>
+      app.http().patch(`/api/v1/users/${id}`).set('Authorization', tenant.auth).send(body);
+    await update({ role: 'admin' }).expect(200);
+    const before = await row(id);
+    // The pool exists, but the last admin may not be demoted: the move must not stay either.
+    const refused = await update({ role: 'group_admin', licensePoolId: sales.body.id });
+    expect([refused.status, refused.body.code]).toEqual([409, 'last_admin']);
+    expect(await row(id)).toEqual(before);
+    // An anonymized user moves nowhere.
+    const gone = await create(scim, 'gone@example.com');
+    await scim.delete(`/Users/${gone}`).expect(204);
+    await api(tenant).action(gone, 'anonymize').expect(200);
+    const anonymized = await row(gone);
+    const late = await app
+      .http()
+      .patch(`/api/v1/users/${gone}`)
+      .set('Authorization', tenant.auth)
+      .send({ licensePoolId: sales.body.id });
+    expect([late.status, late.body.code]).toEqual([409, 'user_anonymized']);
+    expect(await row(gone)).toEqual(anonymized);
+  });
+
   it('answers 404 for another tenant’s users on every route, and 401 without a key', async () => {
     const owner = await aScimTenant(app);
     const other = await aTenant(app);

@@ -161,12 +161,7 @@ export class UsersAdminService {
     id: string,
     changes: { role?: Role; licensePoolId?: string },
   ): Promise<{ user: User; note?: string }> {
-    let user = await this.lifecycle.getForAdmin(organizationId, id);
-    if (changes.licensePoolId !== undefined) {
-      user = await this.lifecycle.moveToPool(organizationId, id, changes.licensePoolId);
-    }
-    if (changes.role !== undefined)
-      user = await this.lifecycle.setRole(organizationId, id, changes.role);
+    const user = await this.lifecycle.updateByAdmin(organizationId, id, changes);
     return changes.licensePoolId !== undefined ? { user, note: SSO_MAY_REVERT } : { user };
   }
 

@@ -371,35 +371,52 @@ export class UserLifecycleService {
   }
 
   /**
-   * An admin moves a user to another pool: a seated user takes a seat there first (refused when it
-   * is full) and frees the old one. Allowed for SCIM-managed users too; SSO may move them back.
+   * An admin changes a user's pool and/or role, both or neither (one transaction). A move: a seated
+   * user takes a seat in the new pool first (refused when it is full) and frees the old one; allowed
+   * for SCIM-managed users too (SSO may move them back). A role: never through SCIM or SSO (SPEC §2),
+   * and never away from the organization's last admin. Anonymized users are refused.
    */
-  async moveToPool(organizationId: string, id: string, poolId: string): Promise<User> {
+  async updateByAdmin(
+    organizationId: string,
+    id: string,
+    changes: { role?: Role; licensePoolId?: string },
+  ): Promise<User> {
     return this.dataSource.transaction(async (manager) => {
       const row = await this.users.findById(organizationId, id, manager, true);
       if (!row) throw DomainError.notFound('User');
-      const pools = await this.pools.listByOrganization(organizationId, manager);
-      const target = pools.find((p) => p.id === poolId);
-      if (!target) {
-        throw new DomainError(
-          'validation_failed',
-          'licensePoolId names no license pool of this organization.',
-          [{ field: 'licensePoolId', message: 'no such license pool' }],
-        );
-      }
-      if (target.id === row.user.licensePoolId) return toUser(row.user, row.pool);
-      if (row.user.status === 'active') {
-        if (!(await this.seats.take(target.id, manager))) {
-          throw new DomainError('pool_full', `${poolFullMessage(target)}.`);
-        }
-        await this.seats.release(row.user.licensePoolId, manager);
-      }
-      if (row.user.status === 'pending' && target.used < target.capacity)
-        row.user.status = 'provisioned';
-      row.user.licensePoolId = target.id;
-      row.pool = poolSummary(target);
-      return this.saveRow(row, manager);
+      if (row.user.status === 'anonymized') throw alreadyAnonymized();
+      const moved =
+        changes.licensePoolId !== undefined &&
+        (await this.moveToPool(row, changes.licensePoolId, manager));
+      const promoted =
+        changes.role !== undefined && (await this.setRole(row, changes.role, manager));
+      return moved || promoted ? this.saveRow(row, manager) : toUser(row.user, row.pool);
     });
+  }
+
+  /** Moves a locked user's row to a pool; false when it is there already. */
+  private async moveToPool(row: UserRow, poolId: string, manager: EntityManager): Promise<boolean> {
+    const pools = await this.pools.listByOrganization(row.user.organizationId, manager);
+    const target = pools.find((p) => p.id === poolId);
+    if (!target) {
+      throw new DomainError(
+        'validation_failed',
+        'licensePoolId names no license pool of this organization.',
+        [{ field: 'licensePoolId', message: 'no such license pool' }],
+      );
+    }
+    if (target.id === row.user.licensePoolId) return false;
+    if (row.user.status === 'active') {
+      if (!(await this.seats.take(target.id, manager))) {
+        throw new DomainError('pool_full', `${poolFullMessage(target)}.`);
+      }
+      await this.seats.release(row.user.licensePoolId, manager);
+    }
+    if (row.user.status === 'pending' && target.used < target.capacity)
+      row.user.status = 'provisioned';
+    row.user.licensePoolId = target.id;
+    row.pool = poolSummary(target);
+    return true;
   }
 
   /**
@@ -538,28 +555,24 @@ export class UserLifecycleService {
     return { user: saved, pool: poolSummary(pool) };
   }
 
-  /** Roles change only here, never through SCIM or SSO (SPEC §2). */
-  async setRole(organizationId: string, id: string, role: Role): Promise<User> {
-    return this.dataSource.transaction(async (manager) => {
-      const row = await this.users.findById(organizationId, id, manager, true);
-      if (!row) throw DomainError.notFound('User');
-      if (row.user.status === 'anonymized') throw alreadyAnonymized();
-      if (row.user.role === 'admin' && role !== 'admin') {
-        // Lock every admin of the organization so two demotions cannot both pass the count.
-        const admins = await manager.query<{ id: string }[]>(
-          `SELECT id FROM users WHERE organization_id = $1 AND role = 'admin' AND status <> 'anonymized' ORDER BY id FOR UPDATE`,
-          [organizationId],
+  /** Gives a locked user's row a role; false when it has it already. */
+  private async setRole(row: UserRow, role: Role, manager: EntityManager): Promise<boolean> {
+    if (row.user.role === role) return false;
+    if (row.user.role === 'admin') {
+      // Lock every admin of the organization so two demotions cannot both pass the count.
+      const admins = await manager.query<{ id: string }[]>(
+        `SELECT id FROM users WHERE organization_id = $1 AND role = 'admin' AND status <> 'anonymized' ORDER BY id FOR UPDATE`,
+        [row.user.organizationId],
+      );
+      if (admins.length <= 1) {
+        throw new DomainError(
+          'last_admin',
+          'This is the organization’s last admin; make another user an admin before changing this one’s role.',
         );
-        if (admins.length <= 1) {
-          throw new DomainError(
-            'last_admin',
-            'This is the organization’s last admin; make another user an admin before changing this one’s role.',
-          );
-        }
       }
-      row.user.role = role;
-      return this.saveRow(row, manager);
-    });
+    }
+    row.user.role = role;
+    return true;
   }
 
   /** A user SCIM may see: not deleted through SCIM, not anonymized. */
