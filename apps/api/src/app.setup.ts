@@ -2,17 +2,20 @@ import { type INestApplication } from '@nestjs/common';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import {
+  applySecurityHeaders,
   assignRequestId,
   bodyParserErrors,
   isBrowserPath,
   ProblemDto,
   rejectHostileJson,
+  recordHelmet,
   rejectNulInQuery,
   requireJsonBodies,
+  requestLogger,
   requireUtf8,
+  ROOT_LOGGER,
 } from '@rollcall/common';
 import { SCIM_BASIC_SCHEME, SCIM_BEARER_SCHEME } from '@rollcall/integration';
 import { ADMIN_API_KEY_SCHEME, OPERATOR_TOKEN_SCHEME } from '@rollcall/tenancy';
@@ -28,6 +31,7 @@ export function configureApp(app: INestApplication): INestApplication {
   expressApp.useLogger(app.get(Logger));
   expressApp.disable('x-powered-by');
   expressApp.use(assignRequestId);
+  expressApp.use(requestLogger(app.get(ROOT_LOGGER)));
   expressApp.use(securityHeaders());
   expressApp.use(['/api', '/scim'], requireJsonBodies);
   expressApp.use(
@@ -66,10 +70,11 @@ export function configureApp(app: INestApplication): INestApplication {
  * directive changes nothing; every other directive (script-src 'self', no inline script, ...) stays.
  */
 function securityHeaders() {
-  const everywhere = helmet();
-  const swaggerUi = helmet({
-    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
-  });
+  // Recorded once at boot and replayed: the same headers as running helmet on every request.
+  const everywhere = applySecurityHeaders(recordHelmet());
+  const swaggerUi = applySecurityHeaders(
+    recordHelmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }),
+  );
   return (request: Request, response: Response, next: NextFunction) =>
     request.path === '/docs' || request.path.startsWith('/docs/') || isBrowserPath(request.path)
       ? swaggerUi(request, response, next)

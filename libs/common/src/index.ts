@@ -5,7 +5,14 @@ export { describeError, type ScimType } from './errors/error-catalog';
 export { ErrorFilter, PROBLEM_JSON, SCIM_JSON } from './http/error.filter';
 export { createValidationPipe, IsOptionalNotNull } from './http/validation';
 export * from './http/request-context';
-export { LoggingModule, REDACTED_PATHS, httpLoggerOptions } from './logging/logging.module';
+export {
+  createRootLogger,
+  LoggingModule,
+  loggerOptions,
+  REDACTED_PATHS,
+  ROOT_LOGGER,
+} from './logging/logging.module';
+export { requestLogger, type RequestBindings } from './logging/request-logger';
 export * from './security/secrets';
 export { CommonModule } from './common.module';
 export * from './http/pagination';
@@ -25,3 +32,8 @@ export {
 export { TimestampsDto, isoTimestamps } from './http/timestamps.dto';
 export { escapeHtml, htmlPage, isBrowserPath } from './http/html';
 export { runStatement } from './database/statement';
+export {
+  applySecurityHeaders,
+  recordHelmet,
+  type SecurityHeaders,
+} from './http/security-headers';

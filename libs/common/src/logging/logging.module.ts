@@ -1,7 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import type { Options } from 'pino-http';
+import pino, { type Logger, type LoggerOptions } from 'pino';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 
@@ -16,47 +15,40 @@ export const REDACTED_PATHS = [
   ...SECRET_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`]),
 ];
 
-/** The id assignRequestId gave the request (it runs before anything else). */
-function requestId(req: IncomingMessage & { id?: unknown }): string {
-  return typeof req.id === 'string' ? req.id : 'unknown';
+/** Injection token of the one pino logger every line goes through (the app's and each request's). */
+export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
+
+/** pino's options: JSON lines at the configured level, secret-named fields redacted. */
+export function loggerOptions(config: Pick<AppConfig, 'logLevel'>): LoggerOptions {
+  return { level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[Redacted]' } };
 }
 
-/** Strips the query string, which may carry `access_token` or PII from SCIM filters. */
-function pathOnly(url: string | undefined): string {
-  return (url ?? '').split('?')[0] ?? '';
+/** The root logger, writing to the configured sink (tests) or stdout. */
+export function createRootLogger(config: Pick<AppConfig, 'logLevel' | 'logSink'>): Logger {
+  return config.logSink ? pino(loggerOptions(config), config.logSink) : pino(loggerOptions(config));
 }
 
-/** pino-http options: one JSON line per request, with the request id and no secrets. */
-export function httpLoggerOptions(config: Pick<AppConfig, 'logLevel'>): Options {
-  return {
-    level: config.logLevel,
-    genReqId: requestId,
-    redact: { paths: REDACTED_PATHS, censor: '[Redacted]' },
-    autoLogging: { ignore: (req: IncomingMessage) => pathOnly(req.url).startsWith('/health') },
-    customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
-      err !== undefined || res.statusCode >= 500 ? 'error' : 'info',
-    serializers: {
-      req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
-        id: req.id,
-        method: req.method,
-        path: pathOnly(req.url),
-        remoteAddress: req.remoteAddress,
-      }),
-      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-    },
-  };
-}
+@Global()
+@Module({
+  providers: [{ provide: ROOT_LOGGER, inject: [APP_CONFIG], useFactory: createRootLogger }],
+  exports: [ROOT_LOGGER],
+})
+class RootLoggerModule {}
 
+/**
+ * Nest's logger (every `new Logger(context)`) on the root pino logger, through nestjs-pino. Its
+ * per-request part is ours ({@link requestLogger}, installed first by the app's setup), so
+ * nestjs-pino's own middleware goes nowhere (`useExisting`, no routes).
+ */
 @Module({
   imports: [
+    RootLoggerModule,
     LoggerModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        pinoHttp: config.logSink
-          ? [httpLoggerOptions(config), config.logSink]
-          : httpLoggerOptions(config),
-      }),
+      imports: [RootLoggerModule],
+      inject: [ROOT_LOGGER],
+      useFactory: (logger: Logger) => ({ pinoHttp: { logger }, useExisting: true, forRoutes: [] }),
     }),
   ],
+  exports: [RootLoggerModule],
 })
 export class LoggingModule {}
