@@ -32,8 +32,4 @@ export {
 export { TimestampsDto, isoTimestamps } from './http/timestamps.dto';
 export { escapeHtml, htmlPage, isBrowserPath } from './http/html';
 export { runStatement } from './database/statement';
-export {
-  applySecurityHeaders,
-  recordHelmet,
-  type SecurityHeaders,
-} from './http/security-headers';
+export { applySecurityHeaders, recordHelmet, type SecurityHeaders } from './http/security-headers';
