@@ -99,15 +99,44 @@ export function applyProfile(entity: UserEntity, profile: UserProfile): void {
   entity.primaryEmail = primaryEmailOf(profile.emails);
 }
 
+/**
+ * The profile part of an entity, field by field: an object literal of one fixed shape (the compiler
+ * checks that it names every field of UserProfile), which the engine builds and reads much faster
+ * than one assembled from PROFILE_FIELDS at run time; every SCIM response starts here.
+ */
+function profileOf(entity: UserEntity): UserProfile {
+  return {
+    userName: entity.userName,
+    externalId: entity.externalId,
+    formattedName: entity.formattedName,
+    givenName: entity.givenName,
+    familyName: entity.familyName,
+    middleName: entity.middleName,
+    honorificPrefix: entity.honorificPrefix,
+    honorificSuffix: entity.honorificSuffix,
+    displayName: entity.displayName,
+    nickName: entity.nickName,
+    profileUrl: entity.profileUrl,
+    title: entity.title,
+    userType: entity.userType,
+    preferredLanguage: entity.preferredLanguage,
+    locale: entity.locale,
+    timezone: entity.timezone,
+    emails: entity.emails,
+    phoneNumbers: entity.phoneNumbers,
+    addresses: entity.addresses,
+    ims: entity.ims,
+    photos: entity.photos,
+    enterprise: entity.enterprise,
+  };
+}
+
 export function toUser(
   entity: UserEntity,
   pool: { id: string; name: string; isDefault: boolean },
 ): User {
-  const profile = Object.fromEntries(
-    PROFILE_FIELDS.map((f) => [f, entity[f]]),
-  ) as unknown as UserProfile;
   return {
-    ...profile,
+    ...profileOf(entity),
     id: entity.id,
     organizationId: entity.organizationId,
     role: entity.role,

@@ -9,6 +9,8 @@ import {
 import { ProvisioningLogService } from './provisioning-log.service';
 
 const RESOURCE = /^\/scim\/v2\/(Users|Groups)(?:\/([0-9a-fA-F-]{36}))?/;
+/** The id at the end of a created resource's Location (an absolute URL under the public URL). */
+const CREATED_ID = /\/(?:Users|Groups)\/([0-9a-fA-F-]{36})$/;
 
 /** Records each authenticated SCIM request once its response has gone out. */
 @Injectable()
@@ -24,10 +26,7 @@ export class ProvisioningLogMiddleware implements NestMiddleware {
       const path = req.originalUrl.split('?')[0] ?? '';
       const match = RESOURCE.exec(path);
       const location = res.getHeader('Location');
-      const createdId =
-        typeof location === 'string'
-          ? RESOURCE.exec(new URL(location, 'http://x').pathname)?.[2]
-          : undefined;
+      const createdId = typeof location === 'string' ? CREATED_ID.exec(location)?.[1] : undefined;
       const error = res.locals[ERROR_OUTCOME] as ErrorOutcome | undefined;
       const body = req.body as { userName?: unknown } | undefined;
       this.log.record({
