@@ -9,7 +9,8 @@
  *    sends to PostgreSQL; EXPLAINs the lookups' and membership changes' statements.
  * 4. Runs every scenario with autocannon for `--rounds` rounds of `--duration` seconds, sampling
  *    the server's RSS, and the raw-SQL replay of one SCIM create as the yardstick.
- * 5. Prints one table and the targets; optionally a long run (`--soak 10m`) watching RSS growth.
+ * 5. A full run then drives a 10-minute long run of mixed load watching RSS growth (`--soak`), and
+ *    prints one table and the targets.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -134,6 +135,7 @@ async function runWorkload(
 }
 
 interface SoakResult {
+  seconds: number;
   growth: number;
   baseline: number;
   final: number;
@@ -475,7 +477,15 @@ async function runSoak(
     `Long run done: ${requests} requests, ${errors} errors; RSS ${megabytes(baseline)} → ${megabytes(final)}, max ${megabytes(max)}`,
   );
   if (errors > 0) log(`  the long run had ${errors} errors`);
-  return { growth: final / baseline - 1, baseline, final, max, requests, errors };
+  return {
+    seconds: options.soak,
+    growth: final / baseline - 1,
+    baseline,
+    final,
+    max,
+    requests,
+    errors,
+  };
 }
 
 main().then(

@@ -48,9 +48,9 @@ export const DEFAULTS: BenchOptions = {
   groupSize: 100_000,
   smallGroupSize: 10,
   connections: 10,
-  duration: 5,
+  duration: 3,
   rounds: 3,
-  warmup: 2,
+  warmup: 1,
   soak: 0,
   targets: 'enforce',
   explain: false,
@@ -72,10 +72,11 @@ or drives BENCH_URL (then ROLLCALL_OPERATOR_TOKEN must be that server's operator
   --group-size N       members of the large group           (default 100000)
   --small-group N      members of the small group           (default 10)
   --connections N      concurrent connections per scenario  (default 10)
-  --duration S         seconds measured per scenario and round (default 5)
+  --duration S         seconds measured per scenario and round (default 3)
   --rounds N           rounds; scenarios interleave across rounds (default 3)
-  --warmup S           unrecorded warm-up before a scenario's first round (default 2)
-  --soak D             after the scenarios, D of mixed load checking RSS growth (e.g. 10m, 90s)
+  --warmup S           unrecorded warm-up before a scenario's first round (default 1)
+  --soak D             after the scenarios, D of mixed load checking RSS growth (e.g. 10m, 90s,
+                       0 for none; default 10m in a full run, none with --only or --skip)
   --targets MODE       enforce (exit 2 when a target is missed) or report (default enforce)
   --explain            print the query plans of the captured statements
   --out DIR            write table.md, plans.md and results.json into DIR
@@ -112,8 +113,12 @@ function list(text: string | undefined): string[] {
     .filter((s) => s !== '');
 }
 
+/** The long run of a full run (no --only or --skip): the issue's "10-minute run". */
+export const FULL_RUN_SOAK_SECONDS = 600;
+
 export function parseOptions(argv: string[]): BenchOptions {
   const options: BenchOptions = { ...DEFAULTS, only: [], skip: [] };
+  let soakGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const raw = argv[i] ?? '';
     const [flag, inline] = raw.includes('=')
@@ -158,6 +163,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         break;
       case '--soak':
         options.soak = parseDuration(value());
+        soakGiven = true;
         break;
       case '--targets': {
         const mode = value();
@@ -189,6 +195,9 @@ export function parseOptions(argv: string[]): BenchOptions {
       default:
         throw new Error(`unknown option "${raw}" (see --help)`);
     }
+  }
+  if (!soakGiven && options.only.length === 0 && options.skip.length === 0) {
+    options.soak = FULL_RUN_SOAK_SECONDS;
   }
   if (options.groupSize + options.smallGroupSize + 2_000 > options.largeUsers) {
     throw new Error(
