@@ -32,6 +32,8 @@ export function requestLogger(root: Logger) {
       return;
     }
     const started = Date.now();
+    // Read now: once the connection is gone the socket no longer knows its peer.
+    const remoteAddress = req.socket?.remoteAddress;
     const done = () => {
       res.removeListener('finish', done);
       res.removeListener('close', done);
@@ -42,7 +44,7 @@ export function requestLogger(root: Logger) {
         id: typeof id === 'string' ? id : 'unknown',
         method: req.method ?? '',
         path,
-        remoteAddress: req.socket.remoteAddress,
+        remoteAddress,
       };
       const message = !res.writableFinished
         ? 'request aborted'
