@@ -100,11 +100,15 @@ export function applyProfile(entity: UserEntity, profile: UserProfile): void {
 }
 
 /**
- * The profile part of an entity, field by field: an object literal of one fixed shape (the compiler
- * checks that it names every field of UserProfile), which the engine builds and reads much faster
- * than one assembled from PROFILE_FIELDS at run time; every SCIM response starts here.
+ * The user as the rest of the application sees it, field by field: one object literal of one fixed
+ * shape (the compiler checks that it names every field of User), which the engine builds and reads
+ * much faster than one assembled from PROFILE_FIELDS or spread from another; every SCIM response
+ * starts here.
  */
-function profileOf(entity: UserEntity): UserProfile {
+export function toUser(
+  entity: UserEntity,
+  pool: { id: string; name: string; isDefault: boolean },
+): User {
   return {
     userName: entity.userName,
     externalId: entity.externalId,
@@ -128,15 +132,6 @@ function profileOf(entity: UserEntity): UserProfile {
     ims: entity.ims,
     photos: entity.photos,
     enterprise: entity.enterprise,
-  };
-}
-
-export function toUser(
-  entity: UserEntity,
-  pool: { id: string; name: string; isDefault: boolean },
-): User {
-  return {
-    ...profileOf(entity),
     id: entity.id,
     organizationId: entity.organizationId,
     role: entity.role,
