@@ -1,5 +1,7 @@
 import fc from 'fast-check';
+import { maxHeaderSize } from 'node:http';
 import { connect } from 'node:net';
+import type { Response } from 'supertest';
 import type { AddressInfo } from 'node:net';
 import type { TestApp } from './test-app';
 
@@ -125,4 +127,18 @@ export function httpRequest(
     Buffer.from(` HTTP/1.1\r\n${lines.join('')}\r\n`, 'latin1'),
     ...(payload ? [payload] : []),
   ]);
+}
+
+/**
+ * Node's HTTP parser refuses a request whose request line and headers exceed `http.maxHeaderSize`
+ * (16 KB) with a bare 431 before the app sees it. A query string of hostile strings (some are
+ * 10,000 characters) can run into that limit; nothing else may answer 431.
+ */
+export function refusedByHeaderLimit(response: Response): boolean {
+  const path = (response as unknown as { req?: { path?: unknown } }).req?.path;
+  return (
+    response.status === 431 &&
+    typeof path === 'string' &&
+    Buffer.byteLength(path) > maxHeaderSize - 1024
+  );
 }
