@@ -6,6 +6,7 @@ import {
   hostileString,
   httpRequest,
   listen,
+  rawExchange,
   rawRequest,
   SQL_INJECTIONS,
 } from '../support/hostile';
@@ -629,6 +630,44 @@ describe('hostile input on every route', () => {
       }
     }
     expect(findings).toEqual([]);
+  });
+
+  it('answers what the HTTP parser refuses in the format of the path, naming the reason', async () => {
+    const long = 'a'.repeat(20_000);
+    const json = (body: string) => JSON.parse(body) as Record<string, unknown>;
+    // Over Node's 16 KB limit for the request line and headers, the head in one write: the path
+    // is known, so SCIM gets its envelope and the admin API problem+json.
+    const scim = await rawExchange(port, [
+      httpRequest('GET', `/scim/v2/Users?filter=userName%20eq%20%22${long}%22`, {}),
+    ]);
+    expect(scim.status).toBe(431);
+    expect(scim.headers['content-type']).toBe('application/scim+json; charset=utf-8');
+    expect(json(scim.body)).toMatchObject({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+      status: '431',
+      detail: expect.stringContaining('POST /scim/v2/Users/.search'),
+    });
+    const admin = await rawExchange(port, [httpRequest('GET', `/api/v1/users?q=${long}`, {})]);
+    expect(admin.status).toBe(431);
+    expect(admin.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(json(admin.body)).toMatchObject({ status: 431, code: 'headers_too_large' });
+    // A header that is not HTTP: 400, and the parser's words for what is wrong.
+    const malformed = await rawExchange(port, [
+      Buffer.from('GET /scim/v2/Users HTTP/1.1\r\nHost: rollcall.test\r\nBad Header\r\n\r\n'),
+    ]);
+    expect(malformed.status).toBe(400);
+    expect(json(malformed.body)).toMatchObject({
+      status: '400',
+      detail: 'The request is not valid HTTP/1.1: Invalid header token.',
+    });
+    // The head in two writes: the refused bytes no longer hold the request line, so the answer is
+    // problem+json, still naming the reason.
+    const split = await rawExchange(port, [
+      Buffer.from('GET /scim/v2/Users?filter='),
+      Buffer.from(`${long} HTTP/1.1\r\nHost: rollcall.test\r\n\r\n`),
+    ]);
+    expect(split.status).toBe(431);
+    expect(json(split.body)).toMatchObject({ status: 431, code: 'headers_too_large' });
   });
 
   it('never answers 5xx to random bytes in the request target (property)', async () => {

@@ -83,28 +83,62 @@ export async function listen(app: TestApp): Promise<number> {
   return address.port;
 }
 
+/** What came back on a raw connection: status 0 when the server closed it without answering. */
+export interface RawAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
 /**
- * Sends raw bytes (a whole HTTP/1.1 request, malformed as the test likes) and returns the status of
- * the answer, or 0 when the server closed the connection without answering.
+ * Sends raw bytes (a whole HTTP/1.1 request, malformed as the test likes), in as many writes as
+ * `parts` has, 50 ms apart, and reads the answer until the server closes the connection.
  */
-export function rawRequest(port: number, bytes: Buffer, timeoutMs = 10_000): Promise<number> {
+export function rawExchange(port: number, parts: Buffer[], timeoutMs = 10_000): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     // Written without closing our side: a half-closed connection may be dropped before the answer.
     // `Connection: close` (or the malformed request) makes the server close it once it answered.
-    const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
+    const socket = connect(port, '127.0.0.1', () => {
+      void (async () => {
+        for (const [index, part] of parts.entries()) {
+          if (index > 0) await new Promise((r) => setTimeout(r, 50));
+          if (!socket.destroyed) socket.write(part);
+        }
+      })();
+    });
     const chunks: Buffer[] = [];
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new Error(`no answer within ${timeoutMs} ms to ${bytes.toString('latin1', 0, 80)}`));
+      const start = Buffer.concat(parts).toString('latin1', 0, 80);
+      reject(new Error(`no answer within ${timeoutMs} ms to ${start}`));
     }, timeoutMs);
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('error', () => undefined);
     socket.on('close', () => {
       clearTimeout(timer);
-      const status = /^HTTP\/1\.1 (\d{3})/.exec(Buffer.concat(chunks).toString('latin1'));
-      resolve(status?.[1] ? Number(status[1]) : 0);
+      const text = Buffer.concat(chunks).toString('utf8');
+      const split = text.indexOf('\r\n\r\n');
+      const [statusLine = '', ...headerLines] = (split < 0 ? text : text.slice(0, split)).split(
+        '\r\n',
+      );
+      const status = /^HTTP\/1\.1 (\d{3})/.exec(statusLine);
+      const headers: Record<string, string> = {};
+      for (const line of headerLines) {
+        const colon = line.indexOf(':');
+        if (colon > 0) headers[line.slice(0, colon).toLowerCase()] = line.slice(colon + 1).trim();
+      }
+      resolve({
+        status: status?.[1] ? Number(status[1]) : 0,
+        headers,
+        body: split < 0 ? '' : text.slice(split + 4),
+      });
     });
   });
+}
+
+/** The status of the answer to raw bytes sent in one write (0: closed without answering). */
+export async function rawRequest(port: number, bytes: Buffer, timeoutMs = 10_000): Promise<number> {
+  return (await rawExchange(port, [bytes], timeoutMs)).status;
 }
 
 /** An HTTP/1.1 request as bytes: `target` may hold any bytes; the body is sent as given. */
@@ -131,8 +165,9 @@ export function httpRequest(
 
 /**
  * Node's HTTP parser refuses a request whose request line and headers exceed `http.maxHeaderSize`
- * (16 KB) with a bare 431 before the app sees it. A query string of hostile strings (some are
- * 10,000 characters) can run into that limit; nothing else may answer 431.
+ * (16 KB) with 431 before the routes see it (the body in the path's error format comes from
+ * answerClientErrors). A query string of hostile strings (some are 10,000 characters) can run into
+ * that limit; nothing else may answer 431.
  */
 export function refusedByHeaderLimit(response: Response): boolean {
   const path = (response as unknown as { req?: { path?: unknown } }).req?.path;

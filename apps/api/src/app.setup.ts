@@ -4,6 +4,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { Logger } from 'nestjs-pino';
 import {
+  answerClientErrors,
   applySecurityHeaders,
   assignRequestId,
   bodyParserErrors,
@@ -30,6 +31,7 @@ export function configureApp(app: INestApplication): INestApplication {
   const expressApp = app as NestExpressApplication;
   expressApp.useLogger(app.get(Logger));
   expressApp.disable('x-powered-by');
+  answerClientErrors(expressApp.getHttpServer());
   expressApp.use(assignRequestId);
   expressApp.use(requestLogger(app.get(ROOT_LOGGER)));
   expressApp.use(securityHeaders());

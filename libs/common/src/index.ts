@@ -3,6 +3,7 @@ export { APP_CONFIG, ConfigModule } from './config/config.module';
 export { DomainError, type ErrorCode, type FieldError } from './errors/domain-error';
 export { describeError, type ScimType } from './errors/error-catalog';
 export { ErrorFilter, PROBLEM_JSON, SCIM_JSON } from './http/error.filter';
+export { answerClientErrors } from './http/client-errors';
 export { createValidationPipe, IsOptionalNotNull } from './http/validation';
 export * from './http/request-context';
 export {

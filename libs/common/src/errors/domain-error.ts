@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'malformed_request'
   | 'validation_failed'
   | 'payload_too_large'
+  | 'headers_too_large'
+  | 'request_timeout'
   | 'unsupported_media_type'
   // who is calling
   | 'unauthorized'

@@ -29,6 +29,10 @@ export function describeError(code: ErrorCode): ErrorDescription {
       return { status: 400, title: 'Invalid request', scimType: 'invalidValue' };
     case 'payload_too_large':
       return { status: 413, title: 'Request body too large' };
+    case 'headers_too_large':
+      return { status: 431, title: 'Request headers too large' };
+    case 'request_timeout':
+      return { status: 408, title: 'Request timeout' };
     case 'unsupported_media_type':
       return { status: 415, title: 'Unsupported media type' };
     case 'unauthorized':

@@ -54,20 +54,23 @@ export class ErrorFilter implements ExceptionFilter {
     if (error.status === 503 || error.status === 429) {
       if (!response.getHeader('Retry-After')) response.setHeader('Retry-After', '5');
     }
-    if (isBrowserPath(path)) {
-      response.status(error.status).type('html').send(errorPage(error, requestId));
-    } else if (isScimPath(path)) {
-      response
-        .status(error.status)
-        .type(SCIM_JSON)
-        .send(JSON.stringify(scimBody(error)));
-    } else {
-      response
-        .status(error.status)
-        .type(PROBLEM_JSON)
-        .send(JSON.stringify(problemBody(error, requestId)));
-    }
+    const { type, body } = renderError(error, path, requestId);
+    response.status(error.status).type(type).send(body);
   }
+}
+
+/**
+ * An error as the caller of `path` reads it: an HTML page where people browse (SSO), the RFC 7644
+ * envelope under /scim/v2, problem+json everywhere else.
+ */
+export function renderError(
+  error: NormalizedError,
+  path: string,
+  requestId?: string,
+): { type: string; body: string } {
+  if (isBrowserPath(path)) return { type: 'text/html', body: errorPage(error, requestId) };
+  if (isScimPath(path)) return { type: SCIM_JSON, body: JSON.stringify(scimBody(error)) };
+  return { type: PROBLEM_JSON, body: JSON.stringify(problemBody(error, requestId)) };
 }
 
 export function problemBody(error: NormalizedError, requestId?: string): Record<string, unknown> {
