@@ -18,7 +18,7 @@ const UNLOGGED_PREFIX = '/health';
  * status and time taken. Runs right after {@link assignRequestId}.
  *
  * Lines that code logs while a request runs are not bound to it through AsyncLocalStorage: on
- * Node 20 that puts a hook on every promise of every request (about a tenth of the server's CPU
+ * Node 20 that puts a hook on every promise of every request (a tenth to a sixth of the server's CPU
  * per SCIM create). The few such lines name what they are about themselves; the error filter's
  * carry the request id, which every response also has in `X-Request-Id`.
  */
