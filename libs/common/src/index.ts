@@ -32,5 +32,7 @@ export {
 } from './http/json-body.middleware';
 export { TimestampsDto, isoTimestamps } from './http/timestamps.dto';
 export { escapeHtml, htmlPage, isBrowserPath } from './http/html';
-export { runStatement } from './database/statement';
+export { runStatement, runStatementForOne } from './database/statement';
+export { observeStatements, StatementLogger, type StatementObserver } from './database/statement-log';
+export { trackPools, driverPool } from './database/driver-pool';
 export { applySecurityHeaders, recordHelmet, type SecurityHeaders } from './http/security-headers';

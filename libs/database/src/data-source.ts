@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import type { DatabaseConfig } from '@rollcall/common';
-import { createEmbeddedDriver } from './embedded-driver';
+import { type DatabaseConfig, StatementLogger, trackPools } from '@rollcall/common';
+import { createEmbeddedDriver, isEmbedded } from './embedded-driver';
 import { ENTITIES, MIGRATIONS } from './schema';
 
 /** A fixed key for pg_advisory_lock so that instances booting together migrate one at a time. */
@@ -43,12 +43,16 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
     // gen_random_uuid() is built into PostgreSQL 13+; never let TypeORM create uuid-ossp.
     uuidExtension: 'pgcrypto' as const,
     installExtensions: false,
-    logging: false,
+    // Prints nothing; reports every statement TypeORM runs to the statement log (runStatement's own
+    // go there too), so that one place sees them all.
+    logger: new StatementLogger(),
     applicationName: 'rollcall',
   };
   if (database.kind === 'postgres') {
     return {
       ...common,
+      // pg itself, its pools tracked so that runStatement finds the one TypeORM made.
+      driver: trackPools(pg),
       url: database.url,
       poolSize: database.poolSize,
       // pg-pool applies this to both waits; GuardedClient shortens the connecting one.
@@ -58,10 +62,12 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
   }
   return {
     ...common,
-    driver: createEmbeddedDriver({
-      dataDir: database.dataDir,
-      ...(database.snapshotFile ? { snapshotFile: database.snapshotFile } : {}),
-    }),
+    driver: trackPools(
+      createEmbeddedDriver({
+        dataDir: database.dataDir,
+        ...(database.snapshotFile ? { snapshotFile: database.snapshotFile } : {}),
+      }),
+    ),
     poolSize: 1,
   };
 }
@@ -71,7 +77,7 @@ export function dataSourceOptions(database: DatabaseConfig): DataSourceOptions {
  * that boot together take turns; the embedded database has one process by construction.
  */
 export async function migrateToLatest(dataSource: DataSource): Promise<string[]> {
-  if (dataSource.options.driver !== undefined) {
+  if (isEmbedded(dataSource)) {
     return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
   }
   const runner = dataSource.createQueryRunner();

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { DataSource } from 'typeorm';
+import { driverPool } from '@rollcall/common';
 import { createPgConfig } from '@electric-sql/pglite/node-postgres';
 import { EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded-postgres';
 
@@ -40,9 +41,14 @@ export function createEmbeddedDriver(options: EmbeddedPostgresOptions): typeof p
   return Object.create(pg, { Pool: { value: EmbeddedPool } }) as typeof pg;
 }
 
+/** Whether a data source runs on the embedded database (its pool is PGlite's). */
+export function isEmbedded(dataSource: DataSource): boolean {
+  return driverPool(dataSource) instanceof EmbeddedPoolBase;
+}
+
 /** The whole embedded database behind a data source, as a tarball to start other instances from. */
 export function dumpEmbedded(dataSource: DataSource): Promise<Buffer> {
-  const pool = (dataSource.driver as unknown as { master?: unknown }).master;
+  const pool = driverPool(dataSource);
   if (!(pool instanceof EmbeddedPoolBase)) {
     throw new Error('dumpEmbedded needs a data source on the embedded database');
   }

@@ -1,7 +1,9 @@
 import { DataSource, QueryFailedError } from 'typeorm';
 import { dataSourceOptions } from '@rollcall/database';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { driverPool } from './driver-pool';
 import { runStatement } from './statement';
+import { observeStatements } from './statement-log';
 
 /** On the embedded database by default and on PostgreSQL when DATABASE_URL is set. */
 describe('runStatement', () => {
@@ -71,5 +73,39 @@ describe('runStatement', () => {
         '23505',
       );
     }
+  });
+
+  it('reports every statement, its own and TypeORM’s, to the statement log', async () => {
+    const seen: string[] = [];
+    const stop = observeStatements((text) => seen.push(text));
+    try {
+      await runStatement(dataSource, 'SELECT 1 AS outside', []);
+      await dataSource.transaction(async (manager) => {
+        await runStatement(manager, 'SELECT 2 AS inside', []);
+        await manager.query('SELECT 3 AS typeorm');
+      });
+    } finally {
+      stop();
+    }
+    await runStatement(dataSource, 'SELECT 4 AS unobserved', []);
+    expect(seen).toEqual([
+      'SELECT 1 AS outside',
+      'START TRANSACTION',
+      'SELECT 2 AS inside',
+      'SELECT 3 AS typeorm',
+      'COMMIT',
+    ]);
+  });
+
+  it('uses the pool TypeORM made, found through the driver option, and no other', async () => {
+    const pool = driverPool(dataSource);
+    const before = pool.totalCount;
+    await runStatement(dataSource, 'SELECT 1', []);
+    expect(pool.totalCount).toBeGreaterThanOrEqual(Math.max(before, 1));
+    const untracked = new DataSource({
+      type: 'postgres',
+      url: 'postgres://nobody@127.0.0.1:1/none',
+    });
+    await expect(runStatement(untracked, 'SELECT 1', [])).rejects.toThrow('no tracked driver pool');
   });
 });

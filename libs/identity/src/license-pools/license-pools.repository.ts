@@ -24,7 +24,7 @@ export class LicensePoolsRepository {
 
   /** What the pool policy needs of every pool of the organization, in plain SQL (hot path). */
   snapshots(organizationId: string, manager: EntityManager): Promise<PoolSnapshot[]> {
-    return runStatement<PoolSnapshot[]>(
+    return runStatement<PoolSnapshot>(
       manager,
       `SELECT id, name, is_default AS "isDefault", capacity, used
        FROM license_pools WHERE organization_id = $1`,

@@ -119,7 +119,7 @@ export class UsersRepository {
     manager: EntityManager,
     ifNameFree = false,
   ): Promise<UserEntity | null> {
-    const [row] = await runStatement<{ id: string; created_at: Date; updated_at: Date }[]>(
+    const [row] = await runStatement<{ id: string; created_at: Date; updated_at: Date }>(
       manager,
       `INSERT INTO users (organization_id, user_name, external_id, formatted_name, given_name,
          family_name, middle_name, honorific_prefix, honorific_suffix, display_name, nick_name,
@@ -183,7 +183,7 @@ export class UsersRepository {
     const order = search.orderBy
       ? `${search.orderBy} ${direction} NULLS LAST, u.created_at ${direction}, u.id ${direction}`
       : 'u.created_at ASC, u.id ASC';
-    const ids = await runStatement<{ id: string }[]>(
+    const ids = await runStatement<{ id: string }>(
       this.dataSource,
       `SELECT u.id FROM users u WHERE u.organization_id = $1 ${search.where ? `AND (${search.where})` : ''}
        ORDER BY ${order} OFFSET ${search.offset} LIMIT ${search.limit}`,
@@ -207,7 +207,7 @@ export class UsersRepository {
     },
   ): Promise<{ row: UserRow; lowerUserName: string }[]> {
     const direction = page.descending ? 'DESC' : 'ASC';
-    const ids = await runStatement<{ id: string; lun: string }[]>(
+    const ids = await runStatement<{ id: string; lun: string }>(
       this.dataSource,
       `SELECT u.id, lower(u.user_name) AS lun FROM users u
        WHERE u.organization_id = $1 ${page.where ? `AND (${page.where})` : ''}
@@ -239,7 +239,7 @@ export class UsersRepository {
   }
 
   async count(organizationId: string, where?: string, params: unknown[] = []): Promise<number> {
-    const [row] = await runStatement<{ n: number }[]>(
+    const [row] = await runStatement<{ n: number }>(
       this.dataSource,
       `SELECT count(*)::int AS n FROM users u WHERE u.organization_id = $1 ${where ? `AND (${where})` : ''}`,
       [organizationId, ...params],

@@ -245,7 +245,7 @@ export class ScimIntegrationService {
     if (!match?.[1]) return invalid;
     // Plain SQL: this runs on every SCIM request (no cache, so a rotation or a disable on any
     // instance takes effect on the next request).
-    const [integration] = await runStatement<CredentialRow[]>(
+    const [integration] = await runStatement<CredentialRow>(
       this.dataSource,
       `SELECT id, organization_id, auth_method, secret_hash, expires_at, last_used_at
        FROM scim_integrations WHERE credential_id = $1`,

@@ -125,7 +125,7 @@ export class RateLimiter implements OnApplicationBootstrap, OnApplicationShutdow
     rule: RateLimit,
     hits: number,
   ): Promise<CounterRow | undefined> {
-    const rows = await runStatement<CounterRow[]>(
+    const rows = await runStatement<CounterRow>(
       this.dataSource,
       `INSERT INTO rate_limit_counters AS c (bucket, window_started_at, hits)
        VALUES ($1, now(), $3)
@@ -144,7 +144,7 @@ export class RateLimiter implements OnApplicationBootstrap, OnApplicationShutdow
   /** Whether `bucket` has already used up its budget in the current window; counts nothing. */
   async exhausted(bucket: string, rule: RateLimit): Promise<RateLimitDecision> {
     if (rule.limit <= 0) return UNLIMITED;
-    const rows = await runStatement<CounterRow[]>(
+    const rows = await runStatement<CounterRow>(
       this.dataSource,
       `SELECT hits,
          ceil(extract(epoch FROM window_started_at + $2 * interval '1 second' - now())) AS reset_in
