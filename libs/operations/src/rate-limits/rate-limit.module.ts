@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { RateLimitCountersRepository } from './rate-limit-counters.repository';
 import { RateLimiter } from './rate-limiter';
 
 /**
@@ -6,7 +7,7 @@ import { RateLimiter } from './rate-limiter';
  * keys and the operator token, integration for SCIM credentials), whose guards apply the limits.
  */
 @Module({
-  providers: [RateLimiter],
+  providers: [RateLimitCountersRepository, RateLimiter],
   exports: [RateLimiter],
 })
 export class RateLimitModule {}

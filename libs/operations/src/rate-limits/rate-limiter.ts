@@ -4,9 +4,8 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
-import { DomainError, runStatement } from '@rollcall/common';
+import { DomainError } from '@rollcall/common';
+import { type CounterRow, RateLimitCountersRepository } from './rate-limit-counters.repository';
 
 /** At most `limit` requests per `windowSeconds`; a limit of 0 is no limit. */
 export interface RateLimit {
@@ -30,11 +29,6 @@ const CHUNK_SHARE = 0.01;
 const MAX_CHUNK = 50;
 
 const UNLIMITED: RateLimitDecision = { allowed: true, hits: 0, retryAfterSeconds: 1 };
-
-interface CounterRow {
-  hits: number;
-  reset_in: number | string | null;
-}
 
 /** Hits this instance reserved in the shared counter and has not spent yet, for one bucket. */
 interface Reservation {
@@ -72,7 +66,7 @@ export class RateLimiter implements OnApplicationBootstrap, OnApplicationShutdow
   private longestWindowSeconds = 0;
   private readonly reservations = new Map<string, Reservation>();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly counters: RateLimitCountersRepository) {}
 
   /** Counts one request against `bucket` (128 characters at most): is it within the limit? */
   async hit(bucket: string, rule: RateLimit): Promise<RateLimitDecision> {
@@ -120,48 +114,20 @@ export class RateLimiter implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   /** Adds `hits` to the bucket's counter, starting a new window when the last one ended. */
-  private async count(
-    bucket: string,
-    rule: RateLimit,
-    hits: number,
-  ): Promise<CounterRow | undefined> {
-    const rows = await runStatement<CounterRow>(
-      this.dataSource,
-      `INSERT INTO rate_limit_counters AS c (bucket, window_started_at, hits)
-       VALUES ($1, now(), $3)
-       ON CONFLICT (bucket) DO UPDATE SET
-         hits = CASE WHEN c.window_started_at > now() - $2 * interval '1 second'
-                     THEN LEAST(c.hits, 2147483647 - $3) + $3 ELSE $3 END,
-         window_started_at = CASE WHEN c.window_started_at > now() - $2 * interval '1 second'
-                                  THEN c.window_started_at ELSE now() END
-       RETURNING c.hits,
-         extract(epoch FROM c.window_started_at + $2 * interval '1 second' - now()) AS reset_in`,
-      [bucket, rule.windowSeconds, hits],
-    );
-    return rows[0];
+  private count(bucket: string, rule: RateLimit, hits: number): Promise<CounterRow | undefined> {
+    return this.counters.add(bucket, rule.windowSeconds, hits);
   }
 
   /** Whether `bucket` has already used up its budget in the current window; counts nothing. */
   async exhausted(bucket: string, rule: RateLimit): Promise<RateLimitDecision> {
     if (rule.limit <= 0) return UNLIMITED;
-    const rows = await runStatement<CounterRow>(
-      this.dataSource,
-      `SELECT hits,
-         ceil(extract(epoch FROM window_started_at + $2 * interval '1 second' - now())) AS reset_in
-       FROM rate_limit_counters
-       WHERE bucket = $1 AND window_started_at > now() - $2 * interval '1 second'`,
-      [bucket, rule.windowSeconds],
-    );
-    return decide(rows[0], rule, false);
+    return decide(await this.counters.findCurrent(bucket, rule.windowSeconds), rule, false);
   }
 
   /** Deletes the counters whose window ended (they would start over anyway). */
   async removeExpired(): Promise<void> {
     if (this.longestWindowSeconds === 0) return;
-    await this.dataSource.query(
-      `DELETE FROM rate_limit_counters WHERE window_started_at <= now() - $1 * interval '1 second'`,
-      [this.longestWindowSeconds],
-    );
+    await this.counters.pruneOlderThan(this.longestWindowSeconds);
   }
 
   onApplicationBootstrap(): void {
