@@ -1,5 +1,5 @@
 import { DomainError } from '@rollcall/common';
-import { UserLifecycleService } from '@rollcall/identity';
+import { UserSignIn } from '@rollcall/identity';
 import {
   POLICY_CASES,
   type PolicyCase,
@@ -15,10 +15,10 @@ import { startTestApp, type TestApp } from './support/test-app';
  */
 describe('the pool-assignment policy at sign-in', () => {
   let app: TestApp;
-  let lifecycle: UserLifecycleService;
+  let lifecycle: UserSignIn;
   beforeAll(async () => {
     app = await startTestApp();
-    lifecycle = app.app.get(UserLifecycleService);
+    lifecycle = app.app.get(UserSignIn);
   });
   afterAll(() => app.close());
 

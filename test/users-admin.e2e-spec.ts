@@ -1,4 +1,4 @@
-import { UserLifecycleService } from '@rollcall/identity';
+import { UserSignIn } from '@rollcall/identity';
 import { ProvisioningLogService } from '@rollcall/integration';
 import { aScimTenant, aTenant, type ScimTenant, type Tenant } from './support/factories';
 import { type ScimClient, scimClient } from './support/scim-client';
@@ -52,10 +52,10 @@ function parseCsv(text: string): string[][] {
 
 describe('admin API: users', () => {
   let app: TestApp;
-  let lifecycle: UserLifecycleService;
+  let lifecycle: UserSignIn;
   beforeAll(async () => {
     app = await startTestApp();
-    lifecycle = app.app.get(UserLifecycleService);
+    lifecycle = app.app.get(UserSignIn);
   });
   afterAll(() => app.close());
 

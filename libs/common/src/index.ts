@@ -33,6 +33,10 @@ export {
 export { TimestampsDto, isoTimestamps } from './http/timestamps.dto';
 export { escapeHtml, htmlPage, isBrowserPath } from './http/html';
 export { runStatement, runStatementForOne } from './database/statement';
-export { observeStatements, StatementLogger, type StatementObserver } from './database/statement-log';
+export {
+  observeStatements,
+  StatementLogger,
+  type StatementObserver,
+} from './database/statement-log';
 export { trackPools, driverPool } from './database/driver-pool';
 export { applySecurityHeaders, recordHelmet, type SecurityHeaders } from './http/security-headers';

@@ -3,11 +3,14 @@ import { GroupsRepository } from './groups/groups.repository';
 import { GroupsService } from './groups/groups.service';
 import { LicensePoolsRepository } from './license-pools/license-pools.repository';
 import { LicensePoolsService } from './license-pools/license-pools.service';
-import { SeatLedger } from './license-pools/seat-ledger';
+import { SeatsRepository } from './license-pools/seats.repository';
 import { OutboxRepository } from './outbox/outbox.repository';
 import { OutboxService } from './outbox/outbox.service';
 import { SeatUsageService } from './license-pools/seat-usage.service';
-import { UserLifecycleService } from './users/user-lifecycle.service';
+import { AdminUserActions } from './users/admin-user-actions.service';
+import { ScimUserWrites } from './users/scim-user-writes.service';
+import { UserCore } from './users/user-core.service';
+import { UserSignIn } from './users/user-sign-in.service';
 import { UsersRepository } from './users/users.repository';
 import { OrganizationsRepository } from './organizations/organizations.repository';
 import { OrganizationsService } from './organizations/organizations.service';
@@ -21,19 +24,24 @@ import { OrganizationsService } from './organizations/organizations.service';
     OrganizationsRepository,
     LicensePoolsRepository,
     OrganizationsService,
-    SeatLedger,
+    SeatsRepository,
     LicensePoolsService,
     OutboxRepository,
     OutboxService,
     SeatUsageService,
     UsersRepository,
-    UserLifecycleService,
+    UserCore,
+    ScimUserWrites,
+    AdminUserActions,
+    UserSignIn,
     GroupsRepository,
     GroupsService,
   ],
   exports: [
     OrganizationsService,
-    UserLifecycleService,
+    ScimUserWrites,
+    AdminUserActions,
+    UserSignIn,
     LicensePoolsService,
     GroupsService,
     OutboxService,

@@ -7,20 +7,25 @@ export {
 export type { NewOrganization } from './organizations/organizations.repository';
 export { PLANS, type Plan } from './organizations/organization.entity';
 export { DEFAULT_POOL_NAME } from './license-pools/license-pool.entity';
+export { ScimUserWrites, type ScimWrite } from './users/scim-user-writes.service';
 export {
-  UserLifecycleService,
-  type ScimWrite,
-  type AdminUserCriteria,
+  AdminUserActions,
   type UserErasure,
+  type AdminUserOptions,
+} from './users/admin-user-actions.service';
+export {
   ADMIN_USER_SORTS,
+  type AdminUserCriteria,
   type AdminUserSort,
   type AdminUserPosition,
   type AdminUserListItem,
-  type AdminUserOptions,
+} from './users/admin-user-query';
+export {
+  UserSignIn,
   type SsoIdentity,
   type SsoSignInOptions,
   type SsoSignInResult,
-} from './users/user-lifecycle.service';
+} from './users/user-sign-in.service';
 export type { User, UserProfile } from './users/user.model';
 export type { UserSearch } from './users/users.repository';
 export {
@@ -42,6 +47,9 @@ export {
   type PoolDecision,
   type PoolSnapshot,
   type RequestedPool,
+  type NamedPool,
+  type AdminChannel,
+  type IdpChannel,
 } from './license-pools/pool-policy';
 export {
   GroupsService,

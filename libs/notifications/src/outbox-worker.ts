@@ -12,7 +12,7 @@ import {
   type ClaimedMessage,
   OrganizationsService,
   OutboxService,
-  UserLifecycleService,
+  AdminUserActions,
 } from '@rollcall/identity';
 import { ScimIntegrationService } from '@rollcall/integration';
 import { MetricsService } from '@rollcall/operations';
@@ -57,7 +57,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly outbox: OutboxService,
     private readonly integration: ScimIntegrationService,
     private readonly organizations: OrganizationsService,
-    private readonly users: UserLifecycleService,
+    private readonly users: AdminUserActions,
     private readonly mailer: Mailer,
     private readonly metrics: MetricsService,
   ) {}

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@rollcall/common';
-import { GroupsService, type User, type UserGroup, UserLifecycleService } from '@rollcall/identity';
+import { GroupsService, ScimUserWrites, type User, type UserGroup } from '@rollcall/identity';
 import {
   applyPatch,
   COMMON_ATTRIBUTES,
@@ -40,7 +40,7 @@ export class ScimUsersService {
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    private readonly lifecycle: UserLifecycleService,
+    private readonly lifecycle: ScimUserWrites,
     private readonly groups: GroupsService,
   ) {
     this.baseUrl = `${config.publicUrl}/scim/v2`;

@@ -9,7 +9,7 @@ import {
   GroupsService,
   type Role,
   type User,
-  UserLifecycleService,
+  AdminUserActions,
 } from '@rollcall/identity';
 import { ScimIntegrationService, ProvisioningLogService } from '@rollcall/integration';
 import { csvLine } from './csv';
@@ -74,7 +74,7 @@ function decodeCursor(
 @Injectable()
 export class UsersAdminService {
   constructor(
-    private readonly lifecycle: UserLifecycleService,
+    private readonly lifecycle: AdminUserActions,
     private readonly groups: GroupsService,
     private readonly integration: ScimIntegrationService,
     private readonly provisioningLog: ProvisioningLogService,

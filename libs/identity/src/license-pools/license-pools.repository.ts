@@ -1,11 +1,68 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { DEFAULT_POOL_NAME, LicensePoolEntity } from './license-pool.entity';
 import type { PoolSnapshot } from './pool-policy';
 import { runStatement } from '@rollcall/common';
 
 @Injectable()
 export class LicensePoolsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** The organization's pools as admins list them: the default first, then by name. */
+  listForDisplay(organizationId: string): Promise<LicensePoolEntity[]> {
+    return this.dataSource
+      .getRepository(LicensePoolEntity)
+      .createQueryBuilder('p')
+      .where('p.organization_id = :organizationId', { organizationId })
+      .orderBy('p.is_default', 'DESC')
+      .addOrderBy('lower(p.name)', 'ASC')
+      .getMany();
+  }
+
+  findById(organizationId: string, id: string): Promise<LicensePoolEntity | null> {
+    return this.dataSource.getRepository(LicensePoolEntity).findOneBy({ organizationId, id });
+  }
+
+  /** Every pool of the organization, locked in id order for the caller's transaction. */
+  lockAll(organizationId: string, manager: EntityManager): Promise<LicensePoolEntity[]> {
+    return manager
+      .getRepository(LicensePoolEntity)
+      .createQueryBuilder('p')
+      .where('p.organization_id = :organizationId', { organizationId })
+      .orderBy('p.id')
+      .setLock('pessimistic_write')
+      .getMany();
+  }
+
+  /** A new custom pool, with no seat in use. */
+  insertCustom(
+    organizationId: string,
+    name: string,
+    capacity: number,
+    manager: EntityManager,
+  ): Promise<LicensePoolEntity> {
+    const repo = manager.getRepository(LicensePoolEntity);
+    return repo.save(repo.create({ organizationId, name, isDefault: false, capacity, used: 0 }));
+  }
+
+  /** Writes the pools' names, capacities and seat counts as they are now. */
+  async saveAll(pools: LicensePoolEntity[], manager: EntityManager): Promise<void> {
+    await manager.getRepository(LicensePoolEntity).save(pools);
+  }
+
+  async remove(id: string, manager: EntityManager): Promise<void> {
+    await manager.getRepository(LicensePoolEntity).delete({ id });
+  }
+
+  async hasCustomPools(organizationId: string, manager: EntityManager): Promise<boolean> {
+    return (
+      (await manager
+        .getRepository(LicensePoolEntity)
+        .countBy({ organizationId, isDefault: false })) > 0
+    );
+  }
+
   /** The pool every organization is born with: it holds all licenses until custom pools exist. */
   insertDefault(
     organizationId: string,

@@ -2,8 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { DomainError } from '@rollcall/common';
-import { OrganizationEntity } from '../organizations/organization.entity';
-import { LicensePoolEntity } from './license-pool.entity';
+import type { OrganizationEntity } from '../organizations/organization.entity';
+import { OrganizationsRepository } from '../organizations/organizations.repository';
+import { UsersRepository } from '../users/users.repository';
+import type { LicensePoolEntity } from './license-pool.entity';
+import { LicensePoolsRepository } from './license-pools.repository';
+import { decidePool } from './pool-policy';
 
 export interface LicensePool {
   id: string;
@@ -38,23 +42,19 @@ const DEFAULT_ALIAS = 'default license pool';
  */
 @Injectable()
 export class LicensePoolsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly pools: LicensePoolsRepository,
+    private readonly organizations: OrganizationsRepository,
+    private readonly users: UsersRepository,
+  ) {}
 
   async list(organizationId: string): Promise<LicensePool[]> {
-    const pools = await this.dataSource
-      .getRepository(LicensePoolEntity)
-      .createQueryBuilder('p')
-      .where('p.organization_id = :organizationId', { organizationId })
-      .orderBy('p.is_default', 'DESC')
-      .addOrderBy('lower(p.name)', 'ASC')
-      .getMany();
-    return pools.map(toLicensePool);
+    return (await this.pools.listForDisplay(organizationId)).map(toLicensePool);
   }
 
   async get(organizationId: string, id: string): Promise<LicensePool> {
-    const pool = await this.dataSource
-      .getRepository(LicensePoolEntity)
-      .findOneBy({ organizationId, id });
+    const pool = await this.pools.findById(organizationId, id);
     if (!pool) throw DomainError.notFound('License pool');
     return toLicensePool(pool);
   }
@@ -63,10 +63,7 @@ export class LicensePoolsService {
     return this.withLockedPools(organizationId, async ({ organization, pools, manager }) => {
       requireEnterprise(organization);
       checkName(name, pools);
-      const repo = manager.getRepository(LicensePoolEntity);
-      const created = await repo.save(
-        repo.create({ organizationId, name: name.trim(), isDefault: false, capacity, used: 0 }),
-      );
+      const created = await this.pools.insertCustom(organizationId, name.trim(), capacity, manager);
       await this.rebalance(organization, [...pools, created], manager);
       return toLicensePool(created);
     });
@@ -108,7 +105,11 @@ export class LicensePoolsService {
     });
   }
 
-  /** Deletes a custom pool; its users move to the default pool, seats and all. */
+  /**
+   * Deletes a custom pool; its users move to the default pool, seats and all: the pool policy's
+   * `pool_delete` channel decides whether the default pool (its capacity grown by the licenses the
+   * deleted pool gives back) can hold them.
+   */
   delete(organizationId: string, id: string): Promise<void> {
     return this.withLockedPools(organizationId, async ({ organization, pools, manager }) => {
       const pool = pools.find((p) => p.id === id);
@@ -119,7 +120,16 @@ export class LicensePoolsService {
       const defaultPool = pools.find((p) => p.isDefault)!;
       const remaining = pools.filter((p) => p.id !== id);
       const defaultCapacity = organization.totalLicenses - customTotal(remaining);
-      if (defaultPool.used + pool.used > defaultCapacity) {
+      const decision = decidePool({
+        channel: 'pool_delete',
+        pools: remaining.map((p) => ({
+          ...toLicensePool(p),
+          capacity: p.isDefault ? defaultCapacity : p.capacity,
+        })),
+        requested: { present: true, poolId: defaultPool.id },
+        user: { poolId: pool.id, seated: pool.used > 0, seats: pool.used },
+      });
+      if (decision.outcome === 'reject') {
         throw new DomainError(
           'not_enough_licenses',
           `The default license pool cannot hold the ${pool.used} seats of '${pool.name}'.`,
@@ -128,12 +138,9 @@ export class LicensePoolsService {
       // Make room first, then move the users and their seats, then drop the pool.
       defaultPool.capacity = defaultCapacity;
       defaultPool.used += pool.used;
-      await manager.getRepository(LicensePoolEntity).save(defaultPool);
-      await manager.query('UPDATE users SET license_pool_id = $1 WHERE license_pool_id = $2', [
-        defaultPool.id,
-        pool.id,
-      ]);
-      await manager.getRepository(LicensePoolEntity).delete({ id: pool.id });
+      await this.pools.saveAll([defaultPool], manager);
+      await this.users.moveAllToPool(pool.id, defaultPool.id, manager);
+      await this.pools.remove(pool.id, manager);
     });
   }
 
@@ -146,18 +153,12 @@ export class LicensePoolsService {
     const { organization, pools } = await this.lockPools(organizationId, manager);
     organization.totalLicenses = totalLicenses;
     await this.rebalance(organization, pools, manager);
-    await manager
-      .getRepository(OrganizationEntity)
-      .update({ id: organizationId }, { totalLicenses });
+    await this.organizations.setTotalLicenses(organizationId, totalLicenses, manager);
   }
 
   /** True when the organization has custom pools (they need the enterprise plan). */
-  async hasCustomPools(organizationId: string, manager: EntityManager): Promise<boolean> {
-    return (
-      (await manager
-        .getRepository(LicensePoolEntity)
-        .countBy({ organizationId, isDefault: false })) > 0
-    );
+  hasCustomPools(organizationId: string, manager: EntityManager): Promise<boolean> {
+    return this.pools.hasCustomPools(organizationId, manager);
   }
 
   private async rebalance(
@@ -180,24 +181,13 @@ export class LicensePoolsService {
       );
     }
     defaultPool.capacity = capacity;
-    await manager.getRepository(LicensePoolEntity).save(pools);
+    await this.pools.saveAll(pools, manager);
   }
 
   private async lockPools(organizationId: string, manager: EntityManager) {
-    const organization = await manager
-      .getRepository(OrganizationEntity)
-      .createQueryBuilder('o')
-      .where('o.id = :organizationId', { organizationId })
-      .setLock('pessimistic_write')
-      .getOne();
+    const organization = await this.organizations.lockById(organizationId, manager);
     if (!organization) throw DomainError.notFound('Organization');
-    const pools = await manager
-      .getRepository(LicensePoolEntity)
-      .createQueryBuilder('p')
-      .where('p.organization_id = :organizationId', { organizationId })
-      .orderBy('p.id')
-      .setLock('pessimistic_write')
-      .getMany();
+    const pools = await this.pools.lockAll(organizationId, manager);
     return { organization, pools };
   }
 

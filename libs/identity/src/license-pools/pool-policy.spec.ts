@@ -1,5 +1,5 @@
 import { decidePool, describeRejection, type PoolSnapshot } from './pool-policy';
-import { POLICY_CASES, type UserState } from './pool-policy.table';
+import { ADMIN_POLICY_CASES, POLICY_CASES, type UserState } from './pool-policy.table';
 
 const DEFAULT: PoolSnapshot = {
   id: 'p-default',
@@ -72,5 +72,39 @@ describe('the pool-assignment policy (SPEC §3), case by case', () => {
     const channels = new Set(POLICY_CASES.map((c) => c.channel));
     expect([...channels].sort()).toEqual(['scim_create', 'scim_update', 'sso_sign_in']);
     expect(POLICY_CASES.length).toBeGreaterThan(40);
+  });
+
+  it.each(ADMIN_POLICY_CASES.map((c) => [c.name, c] as const))('%s', (_name, c) => {
+    const pools = c.customPools ? [DEFAULT, SALES, FULL] : [DEFAULT];
+    const user = userFor(c.user)!;
+    const poolId =
+      c.target === 'Marketing'
+        ? 'p-marketing'
+        : [DEFAULT, SALES, FULL].find((p) => p.name === c.target)!.id;
+    const seats = c.seats ?? 1;
+    const decision = decidePool({
+      channel: c.channel,
+      pools: c.channel === 'pool_delete' ? pools.filter((p) => p.id !== user.poolId) : pools,
+      requested: { present: true, poolId },
+      user: c.channel === 'pool_delete' ? { poolId: user.poolId, seated: seats > 0, seats } : user,
+    });
+    switch (c.expected.outcome) {
+      case 'rejected':
+        expect(decision).toMatchObject({ outcome: 'reject', reason: c.expected.reason });
+        return;
+      case 'unchanged':
+        expect(decision).toMatchObject({ outcome: 'keep', pool: { id: user.poolId } });
+        return;
+      case 'assigned':
+        expect(decision).toMatchObject({ outcome: 'assign', pool: { name: c.expected.pool } });
+        return;
+    }
+  });
+
+  it('covers every admin channel', () => {
+    expect([...new Set(ADMIN_POLICY_CASES.map((c) => c.channel))].sort()).toEqual([
+      'admin_move',
+      'pool_delete',
+    ]);
   });
 });

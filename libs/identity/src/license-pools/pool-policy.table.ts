@@ -1,4 +1,4 @@
-import type { Channel, RequestedPool } from './pool-policy';
+import type { AdminChannel, IdpChannel, NamedPool } from './pool-policy';
 
 /**
  * SPEC §3's pool-assignment rules as one table, shared by the unit spec of the policy and by the
@@ -30,21 +30,21 @@ export type Expected =
 
 export interface PolicyCase {
   name: string;
-  channel: Channel;
+  channel: IdpChannel;
   customPools: boolean;
-  requested: RequestedPool;
+  requested: NamedPool;
   user: UserState;
   expected: Expected;
 }
 
-const absent: RequestedPool = { present: false };
-const value = (v: string | null): RequestedPool => ({ present: true, value: v });
+const absent: NamedPool = { present: false };
+const value = (v: string | null): NamedPool => ({ present: true, value: v });
 const unknownPool = /License pool 'Marketing' does not exist/;
 const fullPool = /License pool 'Full' is full \(\d+ of \d+ seats used\)/;
 
 function forEveryChannel(
   rows: Omit<PolicyCase, 'channel' | 'name'>[],
-  channels: Channel[],
+  channels: IdpChannel[],
 ): PolicyCase[] {
   return channels.flatMap((channel) =>
     rows.map((row) => ({
@@ -57,7 +57,7 @@ function forEveryChannel(
   );
 }
 
-const NEW_USER_CHANNELS: Channel[] = ['scim_create', 'sso_sign_in'];
+const NEW_USER_CHANNELS: IdpChannel[] = ['scim_create', 'sso_sign_in'];
 
 export const POLICY_CASES: PolicyCase[] = [
   // Rule 1: no custom pools → the attribute is ignored, whatever it says.
@@ -241,5 +241,144 @@ export const POLICY_CASES: PolicyCase[] = [
     requested: value('Full'),
     user: 'deactivated_in_full',
     expected: { outcome: 'rejected', message: fullPool },
+  },
+];
+
+/**
+ * The admin channels, in the same organization (a default pool with room — 7 of 10 seats free — and,
+ * when `customPools`, "Sales" with room and "Full" with none). An admin names the target by id:
+ * `target` is the pool's name here ("Marketing": an id of no pool), which each test turns into an id.
+ *
+ * - `admin_move`: an admin moves one user (PATCH /api/v1/users/{id} with licensePoolId).
+ * - `pool_delete`: the user's pool is deleted, and its users go to the default pool with the
+ *   `seats` they hold together (DELETE /api/v1/license-pools/{id}).
+ */
+export interface AdminPolicyCase {
+  name: string;
+  channel: AdminChannel;
+  customPools: boolean;
+  target: 'Default license pool' | 'Sales' | 'Full' | 'Marketing';
+  user: Exclude<UserState, 'new'>;
+  /** pool_delete: the seats the deleted pool's users hold (its `used`). */
+  seats?: number;
+  expected:
+    | { outcome: 'unchanged' }
+    | { outcome: 'assigned'; pool: 'Sales' | 'Full' | 'Default license pool' }
+    | { outcome: 'rejected'; reason: 'unknown_pool' | 'pool_full' };
+}
+
+export const ADMIN_POLICY_CASES: AdminPolicyCase[] = [
+  // A seated user takes a seat in the target first; a full target refuses it.
+  {
+    name: 'admin_move · seated → a pool with room',
+    channel: 'admin_move',
+    customPools: true,
+    target: 'Sales',
+    user: 'seated_in_default',
+    expected: { outcome: 'assigned', pool: 'Sales' },
+  },
+  {
+    name: 'admin_move · seated → back to the default pool',
+    channel: 'admin_move',
+    customPools: true,
+    target: 'Default license pool',
+    user: 'seated_in_sales',
+    expected: { outcome: 'assigned', pool: 'Default license pool' },
+  },
+  {
+    name: 'admin_move · seated → a full pool: refused',
+    channel: 'admin_move',
+    customPools: true,
+    target: 'Full',
+    user: 'seated_in_default',
+    expected: { outcome: 'rejected', reason: 'pool_full' },
+  },
+  // Without a seat, nothing is taken: a full pool is no obstacle.
+  {
+    name: 'admin_move · without a seat → a full pool',
+    channel: 'admin_move',
+    customPools: true,
+    target: 'Full',
+    user: 'unseated_in_default',
+    expected: { outcome: 'assigned', pool: 'Full' },
+  },
+  {
+    name: 'admin_move · deactivated in the full pool → a pool with room',
+    channel: 'admin_move',
+    customPools: true,
+    target: 'Sales',
+    user: 'deactivated_in_full',
+    expected: { outcome: 'assigned', pool: 'Sales' },
+  },
+  // The pool it is in: nothing changes, even when that pool is full.
+  {
+    name: 'admin_move · seated in the full pool → the same pool',
+    channel: 'admin_move',
+    customPools: true,
+    target: 'Full',
+    user: 'seated_in_full',
+    expected: { outcome: 'unchanged' },
+  },
+  {
+    name: 'admin_move · no custom pools → the default pool it is in',
+    channel: 'admin_move',
+    customPools: false,
+    target: 'Default license pool',
+    user: 'seated_in_default',
+    expected: { outcome: 'unchanged' },
+  },
+  // Rule 1 does not apply to ids: an id of no pool is refused, custom pools or not.
+  {
+    name: 'admin_move · an id of no pool: refused',
+    channel: 'admin_move',
+    customPools: true,
+    target: 'Marketing',
+    user: 'seated_in_default',
+    expected: { outcome: 'rejected', reason: 'unknown_pool' },
+  },
+  {
+    name: 'admin_move · an id of no pool, no custom pools: refused',
+    channel: 'admin_move',
+    customPools: false,
+    target: 'Marketing',
+    user: 'seated_in_default',
+    expected: { outcome: 'rejected', reason: 'unknown_pool' },
+  },
+  // A deleted pool's users go to the default pool with their seats, if it can hold them.
+  {
+    name: 'pool_delete · one seat → the default pool',
+    channel: 'pool_delete',
+    customPools: true,
+    target: 'Default license pool',
+    user: 'seated_in_sales',
+    seats: 1,
+    expected: { outcome: 'assigned', pool: 'Default license pool' },
+  },
+  {
+    name: 'pool_delete · as many seats as the default pool has free',
+    channel: 'pool_delete',
+    customPools: true,
+    target: 'Default license pool',
+    user: 'seated_in_full',
+    seats: 7,
+    expected: { outcome: 'assigned', pool: 'Default license pool' },
+  },
+  {
+    name: 'pool_delete · more seats than the default pool has free: refused',
+    channel: 'pool_delete',
+    customPools: true,
+    target: 'Default license pool',
+    user: 'seated_in_full',
+    seats: 8,
+    expected: { outcome: 'rejected', reason: 'pool_full' },
+  },
+  {
+    name: 'pool_delete · users without seats → the default pool',
+    channel: 'pool_delete',
+    customPools: true,
+    target: 'Default license pool',
+    user: 'deactivated_in_full',
+    seats: 0,
+    expected: { outcome: 'assigned', pool: 'Default license pool' },
   },
 ];

@@ -1,10 +1,20 @@
 /**
  * The pool-assignment policy of SPEC §3, as a pure decision so that every channel (SCIM create, SCIM
- * update, SSO sign-in) gets the same answer from the same code, and so its rules can be read and
- * tested as one table.
+ * update, SSO sign-in, an admin's move, a pool's deletion) gets the same answer from the same code,
+ * and so its rules can be read and tested as one table.
  */
 
-export type Channel = 'scim_create' | 'scim_update' | 'sso_sign_in';
+/**
+ * - `scim_create`, `scim_update`, `sso_sign_in`: the IdP names a pool by its name (rules 1–5).
+ * - `admin_move`: an admin names a pool by its id; rule 1 does not apply (the admin picks among the
+ *   pools that exist), and only a seated user needs a free seat in the target (rule 5 for admins:
+ *   a user without a seat may be moved into a full pool).
+ * - `pool_delete`: the users of a deleted pool go to the default pool (named by id), with all the
+ *   seats they hold (`user.seats`): refused when the default pool cannot hold them.
+ */
+export type Channel = IdpChannel | AdminChannel;
+export type IdpChannel = 'scim_create' | 'scim_update' | 'sso_sign_in';
+export type AdminChannel = 'admin_move' | 'pool_delete';
 
 /** The literal that names the default pool (any case). */
 export const DEFAULT_POOL_ALIAS = 'default license pool';
@@ -17,16 +27,25 @@ export interface PoolSnapshot {
   used: number;
 }
 
-/** What the request said about the pool: nothing, or a value (null/blank included). */
-export type RequestedPool = { present: false } | { present: true; value: string | null };
+/**
+ * What the request said about the pool: nothing, a name (null/blank included; the IdP channels), or
+ * a pool's id (the admin channels).
+ */
+export type RequestedPool = NamedPool | { present: true; poolId: string };
+
+/** What an IdP's request (SCIM) or assertion (SSO) said: nothing, or a pool's name. */
+export type NamedPool = { present: false } | { present: true; value: string | null };
 
 export interface PolicyInput {
   channel: Channel;
   /** Every pool of the organization, the default one included. */
   pools: PoolSnapshot[];
   requested: RequestedPool;
-  /** The existing user, or undefined for a user about to be created. */
-  user?: { poolId: string; seated: boolean };
+  /**
+   * The existing user, or undefined for a user about to be created. `seats`: how many seats move
+   * with it (a deleted pool's users together; 1 when omitted).
+   */
+  user?: { poolId: string; seated: boolean; seats?: number };
 }
 
 export type PoolDecision =
@@ -48,6 +67,10 @@ function defaultPool(pools: PoolSnapshot[]): PoolSnapshot {
 /** Rules 1–4: which pool the request names, if any. */
 function target(input: PolicyInput): PoolSnapshot | { unknown: string } | undefined {
   const { pools, requested } = input;
+  if (requested.present && 'poolId' in requested) {
+    // The admin channels name a pool that exists, or nothing valid.
+    return pools.find((p) => p.id === requested.poolId) ?? { unknown: requested.poolId };
+  }
   const hasCustomPools = pools.some((p) => !p.isDefault);
   // Rule 1: without custom pools the attribute is ignored. Rule 2: absent → no change.
   if (!hasCustomPools || !requested.present) return undefined;
@@ -67,10 +90,11 @@ export function decidePool(input: PolicyInput): PoolDecision {
     return { outcome: 'reject', reason: 'unknown_pool', value: named.unknown };
   }
   const pool = named ?? current ?? defaultPool(input.pools);
-  const full = remaining(pool) <= 0;
   const moving = !input.user || pool.id !== input.user.poolId;
+  const seated = input.user?.seated === true;
+  const full = remaining(pool) < (seated && moving ? (input.user?.seats ?? 1) : 1);
   // A user already seated in the pool keeps its seat (rule 5's exception).
-  const seatedHere = !moving && input.user?.seated === true;
+  const seatedHere = !moving && seated;
   if (full && !seatedHere) {
     switch (input.channel) {
       case 'scim_create':
@@ -81,6 +105,11 @@ export function decidePool(input: PolicyInput): PoolDecision {
       case 'sso_sign_in':
         // Rule 5 for sign-in: a user without a seat in a full pool cannot enter (moving or not).
         return { outcome: 'reject', reason: 'pool_full', pool };
+      case 'admin_move':
+      case 'pool_delete':
+        // Seats move with seated users; a user without one may go to a full pool.
+        if (moving && seated) return { outcome: 'reject', reason: 'pool_full', pool };
+        break;
     }
   }
   return { outcome: moving && named ? 'assign' : 'keep', pool, full };

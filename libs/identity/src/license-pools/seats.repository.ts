@@ -1,32 +1,35 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { runStatement } from '@rollcall/common';
 import { LicensePoolEntity } from './license-pool.entity';
 
 /**
- * Seats move only through here, inside the caller's transaction. Taking a seat is one conditional
- * UPDATE on the locked pool row, so concurrent takers on any number of instances serialize on it;
- * the CHECK (used <= capacity) constraint is the backstop.
+ * The seats of license pools (their `used` counts): seats move only through here, inside the
+ * caller's transaction. Taking a seat is one conditional UPDATE on the locked pool row, so
+ * concurrent takers on any number of instances serialize on it; the CHECK (used <= capacity)
+ * constraint is the backstop.
  *
  * Every take and release first locks all of the organization's pools in id order (as the admin's
  * pool changes do): a seat moving from pool A to B and another moving from B to A would otherwise
  * each hold one row and wait for the other's — a deadlock PostgreSQL breaks by failing one of them.
  */
 @Injectable()
-export class SeatLedger {
+export class SeatsRepository {
   /** Takes a seat; false (and nothing changed) when the pool is full. */
   async take(poolId: string, manager: EntityManager): Promise<boolean> {
     await this.lockPoolsOfOrganization(poolId, manager);
-    // TypeORM answers an UPDATE with [rows, affected].
-    const [, affected] = await manager.query<[unknown[], number]>(
-      'UPDATE license_pools SET used = used + 1, updated_at = now() WHERE id = $1 AND used < capacity',
+    const taken = await runStatement(
+      manager,
+      'UPDATE license_pools SET used = used + 1, updated_at = now() WHERE id = $1 AND used < capacity RETURNING id',
       [poolId],
     );
-    return affected === 1;
+    return taken.length === 1;
   }
 
   async release(poolId: string, manager: EntityManager): Promise<void> {
     await this.lockPoolsOfOrganization(poolId, manager);
-    await manager.query(
+    await runStatement(
+      manager,
       'UPDATE license_pools SET used = used - 1, updated_at = now() WHERE id = $1 AND used > 0',
       [poolId],
     );
@@ -38,7 +41,8 @@ export class SeatLedger {
    * transactions each hold the share lock the other's seat update waits for.
    */
   async lockPools(organizationId: string, manager: EntityManager): Promise<void> {
-    await manager.query(
+    await runStatement(
+      manager,
       'SELECT id FROM license_pools WHERE organization_id = $1 ORDER BY id FOR UPDATE',
       [organizationId],
     );
@@ -46,7 +50,8 @@ export class SeatLedger {
 
   /** Locks held until the transaction ends; taking them again in the same transaction is free. */
   private async lockPoolsOfOrganization(poolId: string, manager: EntityManager): Promise<void> {
-    await manager.query(
+    await runStatement(
+      manager,
       `SELECT id FROM license_pools
        WHERE organization_id = (SELECT organization_id FROM license_pools WHERE id = $1)
        ORDER BY id FOR UPDATE`,

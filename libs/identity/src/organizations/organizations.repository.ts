@@ -38,6 +38,19 @@ export class OrganizationsRepository {
     return this.repo(manager).findOneByOrFail({ id });
   }
 
+  /** The organization's row, locked for the caller's transaction (its pools change with it). */
+  lockById(id: string, manager: EntityManager): Promise<OrganizationEntity | null> {
+    return this.repo(manager)
+      .createQueryBuilder('o')
+      .where('o.id = :id', { id })
+      .setLock('pessimistic_write')
+      .getOne();
+  }
+
+  async setTotalLicenses(id: string, totalLicenses: number, manager: EntityManager): Promise<void> {
+    await this.repo(manager).update({ id }, { totalLicenses });
+  }
+
   findBySlug(slug: string, manager?: EntityManager): Promise<OrganizationEntity | null> {
     return this.repo(manager).findOneBy({ slug });
   }

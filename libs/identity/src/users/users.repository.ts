@@ -2,15 +2,19 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { LicensePoolEntity } from '../license-pools/license-pool.entity';
-import { UserEntity } from './user.entity';
 import { runStatement } from '@rollcall/common';
+import type { AdminUserCriteria, AdminUserQuery, AdminUserSortField } from './admin-user-query';
+import { UserEntity } from './user.entity';
 
 export interface UserRow {
   user: UserEntity;
   pool: { id: string; name: string; isDefault: boolean };
 }
 
-/** A page of users chosen by a SQL condition over the alias `u` (tenant scope added here). */
+/**
+ * A page of users chosen by a condition over the alias `u` that the SCIM filter compiler made
+ * (tenant scope, and what SCIM may see, added here).
+ */
 export interface UserSearch {
   where?: string;
   params?: unknown[];
@@ -177,7 +181,18 @@ export class UsersRepository {
     return user;
   }
 
-  async search(organizationId: string, search: UserSearch): Promise<UserRow[]> {
+  /** Users SCIM may see (not deleted through SCIM, not anonymized) matching the search, and how many. */
+  async searchScimVisible(
+    organizationId: string,
+    search: UserSearch,
+  ): Promise<{ total: number; rows: UserRow[] }> {
+    const where = `u.scim_visible AND u.status <> 'anonymized'${search.where ? ` AND (${search.where})` : ''}`;
+    const total = await this.count(organizationId, where, search.params);
+    const rows = search.limit > 0 ? await this.search(organizationId, { ...search, where }) : [];
+    return { total, rows };
+  }
+
+  private async search(organizationId: string, search: UserSearch): Promise<UserRow[]> {
     const params = [organizationId, ...(search.params ?? [])];
     const direction = search.descending ? 'DESC' : 'ASC';
     const order = search.orderBy
@@ -193,30 +208,55 @@ export class UsersRepository {
   }
 
   /**
-   * A keyset page: users matching `where` ordered by `(orderBy, id)` in one direction, each with
-   * `lower(user_name)` (the userName sort key as PostgreSQL compares it).
+   * A page of the admin list: users matching the criteria ordered by `(sort key, id)` in one
+   * direction, after the position given, each with `lower(user_name)` (the userName sort key as
+   * PostgreSQL compares it).
    */
-  async keysetPage(
+  async adminPage(
     organizationId: string,
-    page: {
-      where?: string;
-      params?: unknown[];
-      orderBy: string;
-      descending: boolean;
-      limit: number;
-    },
+    query: AdminUserQuery,
   ): Promise<{ row: UserRow; lowerUserName: string }[]> {
-    const direction = page.descending ? 'DESC' : 'ASC';
+    const { expression, type } = SORT_SQL[query.field];
+    const { conditions, params, param } = adminConditions(query.criteria);
+    const direction = query.descending ? 'DESC' : 'ASC';
+    if (query.after) {
+      conditions.push(
+        `(${expression}, u.id) ${query.descending ? '<' : '>'} (${param(query.after.key)}::${type}, ${param(query.after.id)}::uuid)`,
+      );
+    }
+    const where = conditions.length > 0 ? `AND (${conditions.join(' AND ')})` : '';
     const ids = await runStatement<{ id: string; lun: string }>(
       this.dataSource,
       `SELECT u.id, lower(u.user_name) AS lun FROM users u
-       WHERE u.organization_id = $1 ${page.where ? `AND (${page.where})` : ''}
-       ORDER BY ${page.orderBy} ${direction}, u.id ${direction} LIMIT ${page.limit}`,
-      [organizationId, ...(page.params ?? [])],
+       WHERE u.organization_id = $1 ${where}
+       ORDER BY ${expression} ${direction}, u.id ${direction} LIMIT ${query.limit}`,
+      [organizationId, ...params],
     );
     const rows = await this.loadRows(organizationId, ids);
     const lun = new Map(ids.map(({ id, lun }) => [id, lun]));
     return rows.map((row) => ({ row, lowerUserName: lun.get(row.user.id) ?? '' }));
+  }
+
+  /** Moves every user of a pool to another, as they are (a deleted pool's users). */
+  async moveAllToPool(fromPoolId: string, toPoolId: string, manager: EntityManager): Promise<void> {
+    await runStatement(
+      manager,
+      'UPDATE users SET license_pool_id = $1 WHERE license_pool_id = $2',
+      [toPoolId, fromPoolId],
+    );
+  }
+
+  /**
+   * Locks every admin of the organization (not anonymized), so that two demotions cannot both pass
+   * the count; answers how many there are.
+   */
+  async lockAdmins(organizationId: string, manager: EntityManager): Promise<number> {
+    const admins = await runStatement(
+      manager,
+      `SELECT id FROM users WHERE organization_id = $1 AND role = 'admin' AND status <> 'anonymized' ORDER BY id FOR UPDATE`,
+      [organizationId],
+    );
+    return admins.length;
   }
 
   private async loadRows(organizationId: string, ids: { id: string }[]): Promise<UserRow[]> {
@@ -238,7 +278,11 @@ export class UsersRepository {
     });
   }
 
-  async count(organizationId: string, where?: string, params: unknown[] = []): Promise<number> {
+  private async count(
+    organizationId: string,
+    where?: string,
+    params: unknown[] = [],
+  ): Promise<number> {
     const [row] = await runStatement<{ n: number }>(
       this.dataSource,
       `SELECT count(*)::int AS n FROM users u WHERE u.organization_id = $1 ${where ? `AND (${where})` : ''}`,
@@ -246,4 +290,41 @@ export class UsersRepository {
     );
     return row?.n ?? 0;
   }
+}
+
+const SORT_SQL: Record<AdminUserSortField, { expression: string; type: 'timestamptz' | 'text' }> = {
+  createdAt: { expression: 'u.created_at', type: 'timestamptz' },
+  userName: { expression: 'lower(u.user_name)', type: 'text' },
+  // Never signed in sorts before everyone (ascending) or after everyone (descending).
+  lastLoginAt: {
+    expression: `coalesce(u.last_login_at, '-infinity'::timestamptz)`,
+    type: 'timestamptz',
+  },
+};
+
+/** The SQL conditions of the admin list's filters, with `$n` parameters after the organization's. */
+function adminConditions(criteria: AdminUserCriteria) {
+  const conditions: string[] = [];
+  const params: unknown[] = [];
+  const param = (value: unknown) => {
+    params.push(value);
+    return `$${params.length + 1}`;
+  };
+  if (criteria.status) conditions.push(`u.status = ${param(criteria.status)}`);
+  if (criteria.poolId) conditions.push(`u.license_pool_id = ${param(criteria.poolId)}`);
+  if (criteria.role) conditions.push(`u.role = ${param(criteria.role)}`);
+  if (criteria.scimManaged !== undefined)
+    conditions.push(`u.scim_managed = ${param(criteria.scimManaged)}`);
+  if (criteria.groupId) {
+    conditions.push(
+      `EXISTS (SELECT 1 FROM group_members gm WHERE gm.organization_id = u.organization_id AND gm.user_id = u.id AND gm.group_id = ${param(criteria.groupId)}::uuid)`,
+    );
+  }
+  if (criteria.q) {
+    const pattern = param(`%${criteria.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    conditions.push(
+      `(lower(u.user_name) LIKE ${pattern} OR lower(coalesce(u.display_name, '')) LIKE ${pattern} OR coalesce(u.primary_email, '') LIKE ${pattern} OR lower(coalesce(u.given_name, '') || ' ' || coalesce(u.family_name, '')) LIKE ${pattern})`,
+    );
+  }
+  return { conditions, params, param };
 }

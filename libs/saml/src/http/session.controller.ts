@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { DomainError } from '@rollcall/common';
-import { OrganizationsService, UserLifecycleService } from '@rollcall/identity';
+import { AdminUserActions, OrganizationsService } from '@rollcall/identity';
 import { SESSION_COOKIE, WebSessionsService } from '../sessions/web-sessions.service';
 import { readCookie } from './cookies';
 import { homePage, signedOutPage } from './pages';
@@ -13,7 +13,7 @@ import { homePage, signedOutPage } from './pages';
 export class SessionController {
   constructor(
     private readonly sessions: WebSessionsService,
-    private readonly lifecycle: UserLifecycleService,
+    private readonly lifecycle: AdminUserActions,
     private readonly organizations: OrganizationsService,
   ) {}
 

@@ -8,7 +8,7 @@ import {
   type RequestedPool,
   type SsoIdentity,
   type User,
-  UserLifecycleService,
+  UserSignIn,
 } from '@rollcall/identity';
 import { ScimIntegrationService } from '@rollcall/integration';
 import type { SamlAttributeNames } from '../connection/saml-connection.entity';
@@ -65,7 +65,7 @@ export class SamlSignInService {
     private readonly organizations: OrganizationsService,
     private readonly connections: SamlConnectionsService,
     private readonly scim: ScimIntegrationService,
-    private readonly lifecycle: UserLifecycleService,
+    private readonly lifecycle: UserSignIn,
     private readonly log: SignInLogService,
   ) {}
 

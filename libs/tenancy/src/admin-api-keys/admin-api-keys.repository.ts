@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, IsNull } from 'typeorm';
+import { runStatement } from '@rollcall/common';
 import { AdminApiKeyEntity } from './admin-api-key.entity';
 
 @Injectable()
@@ -35,14 +36,19 @@ export class AdminApiKeysRepository {
     return this.repo().find({ where: { organizationId }, order: { createdAt: 'ASC', id: 'ASC' } });
   }
 
-  /** Locks the organization's active keys (FOR UPDATE) so concurrent revocations serialize. */
-  lockActive(organizationId: string, manager: EntityManager): Promise<AdminApiKeyEntity[]> {
-    return this.repo(manager)
-      .createQueryBuilder('k')
-      .where('k.organization_id = :organizationId AND k.revoked_at IS NULL', { organizationId })
-      .orderBy('k.id')
-      .setLock('pessimistic_write')
-      .getMany();
+  /**
+   * Locks the organization's active keys (FOR UPDATE, in id order) so concurrent revocations
+   * serialize; answers their ids.
+   */
+  async lockActive(organizationId: string, manager: EntityManager): Promise<string[]> {
+    const rows = await runStatement<{ id: string }>(
+      manager,
+      `SELECT id FROM admin_api_keys
+        WHERE organization_id = $1 AND revoked_at IS NULL
+        ORDER BY id FOR UPDATE`,
+      [organizationId],
+    );
+    return rows.map((row) => row.id);
   }
 
   async markRevoked(id: string, manager: EntityManager): Promise<void> {

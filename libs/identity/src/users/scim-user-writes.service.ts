@@ -1,0 +1,210 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { DomainError } from '@rollcall/common';
+import { LicensePoolsRepository } from '../license-pools/license-pools.repository';
+import { decidePool, describeRejection, type NamedPool } from '../license-pools/pool-policy';
+import { isUniqueViolation, UserCore, userNameTaken } from './user-core.service';
+import { applyProfile, toUser, type User, type UserProfile } from './user.model';
+import { type UserRow, UsersRepository, type UserSearch } from './users.repository';
+
+export interface ScimWrite {
+  profile: UserProfile;
+  /** licensePoolName when the request carried it (null or blank: the default pool). */
+  licensePoolName?: string | null;
+  /** The SCIM `active` flag when the request carried one. */
+  active?: boolean;
+  /** The version the caller read (If-Match); a mismatch is refused with 412. */
+  expectedVersion?: number;
+}
+
+/**
+ * The SCIM channel of the user lifecycle (SPEC §2): create (or reactivate, or take over), replace,
+ * modify, delete, and what SCIM may read. Each write is one transaction.
+ */
+@Injectable()
+export class ScimUserWrites {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
+    private readonly pools: LicensePoolsRepository,
+    private readonly core: UserCore,
+  ) {}
+
+  /**
+   * SCIM create: a new user; or the deactivated user with that userName, reactivated; or an existing
+   * user that SCIM does not manage yet, taken over. A SCIM-managed user already visible → 409.
+   */
+  async scimCreate(
+    organizationId: string,
+    write: ScimWrite,
+  ): Promise<{ user: User; created: boolean }> {
+    try {
+      // Almost always nobody holds the name: the user is inserted in one statement that does
+      // nothing if somebody does (the unique index on the name decides, atomically). Only then,
+      // or when the pool policy refuses, does the create lock and look at the holder, in a
+      // transaction, as it always did.
+      const inserted = await this.insert(organizationId, write, this.dataSource.manager, true);
+      if (inserted) return { user: inserted, created: true };
+      return await this.dataSource.transaction(async (manager) => {
+        const existing = await this.users.findByUserNameForUpdate(
+          organizationId,
+          write.profile.userName,
+          manager,
+        );
+        if (existing && existing.user.status !== 'anonymized') {
+          return { user: await this.adopt(existing, write, manager), created: false };
+        }
+        return { user: (await this.insert(organizationId, write, manager, false))!, created: true };
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw userNameTaken(write.profile.userName);
+      throw error;
+    }
+  }
+
+  /** SCIM PUT: the whole profile as it should now be, and `active` if sent. */
+  scimUpdate(organizationId: string, id: string, write: ScimWrite): Promise<User> {
+    return this.scimModify(organizationId, id, write.expectedVersion, () => write);
+  }
+
+  /**
+   * SCIM PATCH: `compute` turns the current user into the write (or undefined for no change). It runs
+   * while the user's row is locked, so concurrent modifications apply one after the other and none
+   * is lost.
+   */
+  async scimModify(
+    organizationId: string,
+    id: string,
+    expectedVersion: number | undefined,
+    compute: (current: User) => ScimWrite | undefined,
+  ): Promise<User> {
+    let userName: string | undefined;
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const row = await this.lockScimVisible(organizationId, id, expectedVersion, manager);
+        const write = compute(toUser(row.user, row.pool));
+        if (!write) return toUser(row.user, row.pool);
+        userName = write.profile.userName;
+        const clash = await this.users.findByUserNameForUpdate(organizationId, userName, manager);
+        if (clash && clash.user.id !== id) throw userNameTaken(userName);
+        applyProfile(row.user, write.profile);
+        await this.core.assignPool(row, requestedPool(write), 'scim_update', manager);
+        if (write.active !== undefined) await this.core.setActive(row, write.active, manager);
+        return this.core.save(row, manager);
+      });
+    } catch (error) {
+      if (isUniqueViolation(error) && userName !== undefined) throw userNameTaken(userName);
+      throw error;
+    }
+  }
+
+  /** SCIM DELETE: deactivated (never erased) and hidden from SCIM from now on. */
+  async scimDelete(organizationId: string, id: string, expectedVersion?: number): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const row = await this.lockScimVisible(organizationId, id, expectedVersion, manager);
+      await this.core.setActive(row, false, manager);
+      row.user.scimVisible = false;
+      await this.users.save(row.user, manager);
+    });
+  }
+
+  /** A user SCIM may see: not deleted through SCIM, not anonymized. */
+  async getForScim(organizationId: string, id: string): Promise<User> {
+    const row = await this.users.findById(organizationId, id);
+    if (!row || !row.user.scimVisible || row.user.status === 'anonymized') {
+      throw DomainError.notFound('User');
+    }
+    return toUser(row.user, row.pool);
+  }
+
+  /** Users SCIM may see that match a condition compiled from a SCIM filter. */
+  async searchForScim(
+    organizationId: string,
+    search: UserSearch,
+  ): Promise<{ total: number; users: User[] }> {
+    const { total, rows } = await this.users.searchScimVisible(organizationId, search);
+    return { total, users: rows.map((r) => toUser(r.user, r.pool)) };
+  }
+
+  /** The user's row locked, as SCIM may see it, at the version the caller read (If-Match). */
+  private async lockScimVisible(
+    organizationId: string,
+    id: string,
+    expectedVersion: number | undefined,
+    manager: EntityManager,
+  ): Promise<UserRow> {
+    const row = await this.users.findById(organizationId, id, manager, true);
+    if (!row || !row.user.scimVisible || row.user.status === 'anonymized') {
+      throw DomainError.notFound('User');
+    }
+    if (expectedVersion !== undefined && expectedVersion !== row.user.version) {
+      throw new DomainError(
+        'precondition_failed',
+        `The user has changed (version ${row.user.version}, If-Match named ${expectedVersion}); read it again.`,
+      );
+    }
+    return row;
+  }
+
+  /**
+   * `ifNameFree`: null, and nothing written, when somebody holds the userName or the pool policy
+   * refuses the request (the caller then decides in a transaction, knowing who holds the name).
+   */
+  private async insert(
+    organizationId: string,
+    write: ScimWrite,
+    manager: EntityManager,
+    ifNameFree: boolean,
+  ): Promise<User | null> {
+    const pools = await this.pools.snapshots(organizationId, manager);
+    const decision = decidePool({
+      channel: 'scim_create',
+      pools,
+      requested: requestedPool(write),
+    });
+    if (decision.outcome === 'reject') {
+      // Whether someone holds the name decides which refusal applies: the caller's transaction.
+      if (ifNameFree) return null;
+      throw new DomainError('invalid_value', describeRejection(decision));
+    }
+    const pool = decision.pool;
+    const user = this.users.create({
+      organizationId,
+      licensePoolId: pool.id,
+      role: 'user',
+      licenseTier: 'enterprise',
+      scimManaged: true,
+      scimVisible: true,
+      firstLoginAt: null,
+      lastLoginAt: null,
+      // Provisioned while its pool has no seat left: pending (SPEC §2, §3 rule 5).
+      status: write.active === false ? 'deactivated' : decision.full ? 'pending' : 'provisioned',
+    });
+    applyProfile(user, write.profile);
+    const saved = await this.users.insert(user, manager, ifNameFree);
+    return saved && toUser(saved, { id: pool.id, name: pool.name, isDefault: pool.isDefault });
+  }
+
+  /** Reactivates a deactivated user or takes over one SCIM did not manage (SPEC §2). */
+  private async adopt(row: UserRow, write: ScimWrite, manager: EntityManager): Promise<User> {
+    const { user } = row;
+    const deactivated = user.status === 'deactivated';
+    if (user.scimManaged && user.scimVisible && !deactivated) {
+      throw userNameTaken(write.profile.userName);
+    }
+    user.scimManaged = true;
+    user.scimVisible = true;
+    applyProfile(user, write.profile);
+    await this.core.assignPool(row, requestedPool(write), 'scim_update', manager);
+    if (deactivated && write.active !== false) await this.core.setActive(row, true, manager);
+    else if (!deactivated && write.active === false) await this.core.setActive(row, false, manager);
+    return this.core.save(row, manager);
+  }
+}
+
+function requestedPool(write: ScimWrite): NamedPool {
+  return write.licensePoolName === undefined
+    ? { present: false }
+    : { present: true, value: write.licensePoolName };
+}
