@@ -17,7 +17,10 @@ export interface PolicyOrganization {
  * The organization of the pool-policy table (pool-policy.table.ts) for one row: a default pool with
  * room, with custom pools "Sales" (room) and "Full" (no seat left), and the row's existing user.
  */
-export async function policyOrganization(app: TestApp, c: PolicyCase): Promise<PolicyOrganization> {
+export async function policyOrganization(
+  app: TestApp,
+  c: Pick<PolicyCase, 'customPools' | 'user'>,
+): Promise<PolicyOrganization> {
   const tenant = await aTenant(app, { totalLicenses: 20 });
   const db = app.dataSource;
   if (c.customPools) {
