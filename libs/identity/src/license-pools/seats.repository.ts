@@ -1,7 +1,19 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { runStatement } from '@rollcall/common';
 import { LicensePoolEntity } from './license-pool.entity';
+
+/** Seats of one pool, or of every pool beyond the reported ones (`OTHER_POOLS`). */
+export interface PoolSeatUsage {
+  organizationSlug: string;
+  poolName: string;
+  used: number;
+  capacity: number;
+}
+
+/** The organization and pool label of the sum over pools beyond the limit (not a valid slug). */
+export const OTHER_POOLS = '(other)';
 
 /**
  * The seats of license pools (their `used` counts): seats move only through here, inside the
@@ -15,6 +27,8 @@ import { LicensePoolEntity } from './license-pool.entity';
  */
 @Injectable()
 export class SeatsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
   /** Takes a seat; false (and nothing changed) when the pool is full. */
   async take(poolId: string, manager: EntityManager): Promise<boolean> {
     await this.lockPoolsOfOrganization(poolId, manager);
@@ -65,5 +79,30 @@ export class SeatsRepository {
   ): Promise<{ name: string; capacity: number; used: number }> {
     const pool = await manager.getRepository(LicensePoolEntity).findOneByOrFail({ id: poolId });
     return { name: pool.name, capacity: pool.capacity, used: pool.used };
+  }
+
+  /**
+   * Seat usage for monitoring in one aggregate statement: the `limit` fullest pools one by one, and
+   * every other pool summed into one row labelled `OTHER_POOLS`.
+   */
+  async usageByPool(limit: number): Promise<PoolSeatUsage[]> {
+    const rows = await runStatement<{ slug: string; name: string; used: number; capacity: number }>(
+      this.dataSource,
+      `WITH ranked AS (
+         SELECT o.slug, p.name, p.used, p.capacity,
+                row_number() OVER (ORDER BY p.used DESC, o.slug, p.name) AS rank
+         FROM license_pools p JOIN organizations o ON o.id = p.organization_id)
+       SELECT CASE WHEN rank <= $1 THEN slug ELSE $2 END AS slug,
+              CASE WHEN rank <= $1 THEN name ELSE $2 END AS name,
+              sum(used)::int AS used, sum(capacity)::int AS capacity
+       FROM ranked GROUP BY 1, 2`,
+      [limit, OTHER_POOLS],
+    );
+    return rows.map((r) => ({
+      organizationSlug: r.slug,
+      poolName: r.name,
+      used: r.used,
+      capacity: r.capacity,
+    }));
   }
 }
