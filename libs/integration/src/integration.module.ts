@@ -5,9 +5,11 @@ import { TenancyModule } from '@rollcall/tenancy';
 import { ProvisioningLogController } from './logs/provisioning-log.controller';
 import { ProvisioningLogMiddleware } from './logs/provisioning-log.middleware';
 import { ProvisioningLogService } from './logs/provisioning-log.service';
+import { ScimRequestLogsRepository } from './logs/scim-request-logs.repository';
 import { ScimAuthGuard } from './settings/scim-auth';
 import { ScimIntegrationController } from './settings/scim-integration.controller';
 import { ScimIntegrationService } from './settings/scim-integration.service';
+import { ScimIntegrationsRepository } from './settings/scim-integrations.repository';
 
 /**
  * SCIM integration settings (SPEC §6): enabling, rotating and disabling the credentials, SCIM
@@ -16,7 +18,13 @@ import { ScimIntegrationService } from './settings/scim-integration.service';
 @Module({
   imports: [IdentityModule, TenancyModule, RateLimitModule],
   controllers: [ScimIntegrationController, ProvisioningLogController],
-  providers: [ScimIntegrationService, ScimAuthGuard, ProvisioningLogService],
+  providers: [
+    ScimIntegrationsRepository,
+    ScimIntegrationService,
+    ScimAuthGuard,
+    ScimRequestLogsRepository,
+    ProvisioningLogService,
+  ],
   // RateLimitModule: ScimAuthGuard, instantiated in the SCIM resource modules, needs it.
   exports: [ScimIntegrationService, ScimAuthGuard, ProvisioningLogService, RateLimitModule],
 })

@@ -1,14 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
-import {
-  decodeCursor,
-  encodeCursor,
-  escapeRegExp,
-  type Page,
-  runStatement,
-} from '@rollcall/common';
-import { ScimRequestLogEntity } from './scim-request-log.entity';
+import type { EntityManager } from 'typeorm';
+import { decodeCursor, encodeCursor, type Page } from '@rollcall/common';
+import { ScimRequestLogsRepository } from './scim-request-logs.repository';
 
 export type ProvisioningOutcome = 'success' | 'failure';
 
@@ -45,7 +38,6 @@ export interface ProvisioningLogQuery {
 const BATCH_DELAY_MS = 20;
 /** Entries per INSERT at most (13 parameters each). */
 const MAX_BATCH = 250;
-const COLUMNS = 13;
 
 /**
  * Every SCIM request, as admins page through it (SPEC §6). Newest first. Entries are written in the
@@ -59,7 +51,7 @@ export class ProvisioningLogService implements OnApplicationShutdown {
   private queued: NewProvisioningLogEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly logs: ScimRequestLogsRepository) {}
 
   /** Records an entry in the background; failures are logged, never surfaced to the IdP. */
   record(entry: NewProvisioningLogEntry): void {
@@ -88,11 +80,7 @@ export class ProvisioningLogService implements OnApplicationShutdown {
    */
   private async insert(batch: NewProvisioningLogEntry[]): Promise<void> {
     try {
-      await runStatement(
-        this.dataSource,
-        insertStatement(batch.length),
-        batch.flatMap(entryParameters),
-      );
+      await this.logs.insertMany(batch);
     } catch (error) {
       if (batch.length === 1) {
         this.logger.warn({ err: error }, 'could not record a SCIM request');
@@ -121,42 +109,19 @@ export class ProvisioningLogService implements OnApplicationShutdown {
     erasure: { organizationId: string; userId: string; oldUserName: string; placeholder: string },
     manager: EntityManager,
   ): Promise<void> {
-    await manager.query(
-      `UPDATE scim_request_logs
-       SET user_name = $4::text, detail = regexp_replace(detail, $5::text, $4::text, 'gi')
-       WHERE organization_id = $1
-         AND (resource_id = $2 OR (resource_id IS NULL AND lower(user_name) = lower($3::text)))`,
-      [
-        erasure.organizationId,
-        erasure.userId,
-        erasure.oldUserName,
-        erasure.placeholder,
-        escapeRegExp(erasure.oldUserName),
-      ],
-    );
+    await this.logs.eraseUser(erasure, manager);
   }
 
   async list(
     organizationId: string,
     query: ProvisioningLogQuery,
   ): Promise<Page<ProvisioningLogEntry>> {
-    const q = this.dataSource
-      .getRepository(ScimRequestLogEntity)
-      .createQueryBuilder('l')
-      .where('l.organization_id = :organizationId', { organizationId })
-      .orderBy('l.occurred_at', 'DESC')
-      .addOrderBy('l.id', 'DESC')
-      .limit(query.limit + 1);
-    const after = decodeCursor(query.cursor);
-    if (after)
-      q.andWhere('(l.occurred_at, l.id) < (:at, :id)', { at: after.createdAt, id: after.id });
-    if (query.from) q.andWhere('l.occurred_at >= :from', { from: query.from });
-    if (query.to) q.andWhere('l.occurred_at < :to', { to: query.to });
-    if (query.outcome) q.andWhere('l.outcome = :outcome', { outcome: query.outcome });
-    if (query.resourceType) q.andWhere('l.resource_type = :type', { type: query.resourceType });
-    if (query.resourceId) q.andWhere('l.resource_id = :rid', { rid: query.resourceId });
-    if (query.method) q.andWhere('l.method = :method', { method: query.method });
-    const rows = await q.getMany();
+    const rows = await this.logs.list(
+      organizationId,
+      query,
+      decodeCursor(query.cursor),
+      query.limit + 1,
+    );
     const more = rows.length > query.limit;
     const items = rows.slice(0, query.limit);
     const last = items[items.length - 1];
@@ -165,32 +130,4 @@ export class ProvisioningLogService implements OnApplicationShutdown {
       nextCursor: more && last ? encodeCursor({ createdAt: last.occurredAt, id: last.id }) : null,
     };
   }
-}
-
-function insertStatement(rows: number): string {
-  const values = Array.from({ length: rows }, (_, row) => {
-    const first = row * COLUMNS;
-    return `(${Array.from({ length: COLUMNS }, (_, column) => `$${first + column + 1}`).join(', ')})`;
-  });
-  return `INSERT INTO scim_request_logs (organization_id, occurred_at, request_id, method, path,
-    resource_type, resource_id, user_name, status, outcome, scim_type, detail, duration_ms)
-    VALUES ${values.join(', ')}`;
-}
-
-function entryParameters(entry: NewProvisioningLogEntry): unknown[] {
-  return [
-    entry.organizationId,
-    entry.occurredAt,
-    entry.requestId,
-    entry.method,
-    entry.path,
-    entry.resourceType,
-    entry.resourceId,
-    entry.userName,
-    entry.status,
-    entry.outcome,
-    entry.scimType,
-    entry.detail,
-    entry.durationMs,
-  ];
 }

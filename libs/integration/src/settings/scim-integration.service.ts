@@ -9,14 +9,14 @@ import {
   generateSecret,
   hashSecret,
   secretMatchesHash,
-  runStatement,
 } from '@rollcall/common';
 import { OrganizationsService } from '@rollcall/identity';
 import {
   type IdentityProvider,
   type ScimAuthMethod,
-  ScimIntegrationEntity,
+  type ScimIntegrationEntity,
 } from './scim-integration.entity';
+import { ScimIntegrationsRepository } from './scim-integrations.repository';
 
 /** Credentials last two years (SPEC §6); admins are warned during the last 30 days. */
 /** What a SCIM request presented in its Authorization header. */
@@ -65,16 +65,6 @@ export interface ScimExpiryNotice {
   expiresAt: Date;
 }
 
-/** The columns of scim_integrations that authentication reads. */
-interface CredentialRow {
-  id: string;
-  organization_id: string;
-  auth_method: ScimAuthMethod;
-  secret_hash: string;
-  expires_at: Date | string;
-  last_used_at: Date | string | null;
-}
-
 export type ScimAuthResult = { ok: true; principal: ScimPrincipal } | { ok: false; reason: string };
 
 @Injectable()
@@ -83,18 +73,15 @@ export class ScimIntegrationService {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly organizations: OrganizationsService,
+    private readonly integrations: ScimIntegrationsRepository,
   ) {}
 
   get baseUrl(): string {
     return `${this.config.publicUrl}/scim/v2`;
   }
 
-  private repo(manager: EntityManager = this.dataSource.manager) {
-    return manager.getRepository(ScimIntegrationEntity);
-  }
-
   async status(organizationId: string): Promise<ScimIntegrationStatus> {
-    const integration = await this.repo().findOneBy({ organizationId });
+    const integration = await this.integrations.findByOrganization(organizationId);
     if (!integration) {
       return {
         enabled: false,
@@ -141,11 +128,7 @@ export class ScimIntegrationService {
       );
     }
     return this.dataSource.transaction(async (manager) => {
-      const existing = await this.repo(manager)
-        .createQueryBuilder('i')
-        .where('i.organization_id = :organizationId', { organizationId })
-        .setLock('pessimistic_write')
-        .getOne();
+      const existing = await this.integrations.lockByOrganization(organizationId, manager);
       if (existing) {
         throw new DomainError(
           'conflict',
@@ -153,9 +136,8 @@ export class ScimIntegrationService {
         );
       }
       const { credentialId, secret, secretHash } = newCredential();
-      const repo = this.repo(manager);
-      const saved = await repo.save(
-        repo.create({
+      const saved = await this.integrations.insert(
+        {
           organizationId,
           idp,
           authMethod,
@@ -166,7 +148,8 @@ export class ScimIntegrationService {
           lastUsedAt: null,
           expiryWarningSentAt: null,
           expiredNoticeSentAt: null,
-        }),
+        },
+        manager,
       );
       return this.credentials(saved, secret);
     });
@@ -175,11 +158,7 @@ export class ScimIntegrationService {
   /** New credentials; the old ones stop working at once. */
   async rotate(organizationId: string): Promise<ScimCredentials> {
     return this.dataSource.transaction(async (manager) => {
-      const integration = await this.repo(manager)
-        .createQueryBuilder('i')
-        .where('i.organization_id = :organizationId', { organizationId })
-        .setLock('pessimistic_write')
-        .getOne();
+      const integration = await this.integrations.lockByOrganization(organizationId, manager);
       if (!integration) throw notEnabled();
       const { credentialId, secret, secretHash } = newCredential();
       Object.assign(integration, {
@@ -191,15 +170,14 @@ export class ScimIntegrationService {
         expiryWarningSentAt: null,
         expiredNoticeSentAt: null,
       });
-      const saved = await this.repo(manager).save(integration);
+      const saved = await this.integrations.save(integration, manager);
       return this.credentials(saved, secret);
     });
   }
 
   /** Turns SCIM off: every SCIM call answers 401 from now on; users keep their state. */
   async disable(organizationId: string): Promise<void> {
-    const result = await this.repo().delete({ organizationId });
-    if (!result.affected) throw notEnabled();
+    if (!(await this.integrations.deleteByOrganization(organizationId))) throw notEnabled();
   }
 
   /**
@@ -208,24 +186,7 @@ export class ScimIntegrationService {
    * so each notice is given once per credential; rows another instance is handling are skipped.
    */
   async claimExpiryNotices(manager: EntityManager, limit = 100): Promise<ScimExpiryNotice[]> {
-    const [rows] = await manager.query<
-      [
-        { id: string; organization_id: string; expires_at: Date | string; expired: boolean }[],
-        number,
-      ]
-    >(
-      `UPDATE scim_integrations i SET
-         expired_notice_sent_at = CASE WHEN i.expires_at <= now() THEN now() ELSE i.expired_notice_sent_at END,
-         expiry_warning_sent_at = COALESCE(i.expiry_warning_sent_at, now())
-       WHERE i.id IN (
-         SELECT id FROM scim_integrations
-         WHERE (expires_at <= now() AND expired_notice_sent_at IS NULL)
-            OR (expires_at <= now() + $1 * interval '1 day' AND expiry_warning_sent_at IS NULL)
-         ORDER BY expires_at LIMIT $2
-         FOR UPDATE SKIP LOCKED)
-       RETURNING i.id, i.organization_id, i.expires_at, i.expires_at <= now() AS expired`,
-      [EXPIRY_WARNING_DAYS, limit],
-    );
+    const rows = await this.integrations.claimExpiryNotices(EXPIRY_WARNING_DAYS, limit, manager);
     return rows.map((row) => ({
       organizationId: row.organization_id,
       integrationId: row.id,
@@ -243,14 +204,9 @@ export class ScimIntegrationService {
     const secret = presented.scheme === 'bearer' ? (match?.[2] ?? '') : presented.password;
     const invalid = { ok: false as const, reason: 'The SCIM credentials are not valid.' };
     if (!match?.[1]) return invalid;
-    // Plain SQL: this runs on every SCIM request (no cache, so a rotation or a disable on any
-    // instance takes effect on the next request).
-    const [integration] = await runStatement<CredentialRow>(
-      this.dataSource,
-      `SELECT id, organization_id, auth_method, secret_hash, expires_at, last_used_at
-       FROM scim_integrations WHERE credential_id = $1`,
-      [match[1]],
-    );
+    // Read on every SCIM request (no cache, so a rotation or a disable on any instance takes
+    // effect on the next request).
+    const integration = await this.integrations.findCredential(match[1]);
     if (!integration || !secretMatchesHash(secret, integration.secret_hash)) return invalid;
     if (integration.auth_method !== presented.scheme) {
       return {
@@ -269,11 +225,7 @@ export class ScimIntegrationService {
       integration.last_used_at === null ||
       Date.now() - new Date(integration.last_used_at).getTime() > LAST_USED_RESOLUTION_MS
     ) {
-      await runStatement(
-        this.dataSource,
-        `UPDATE scim_integrations SET last_used_at = now() WHERE id = $1`,
-        [integration.id],
-      );
+      await this.integrations.markUsed(integration.id);
     }
     return {
       ok: true,
