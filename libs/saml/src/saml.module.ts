@@ -3,13 +3,18 @@ import { IdentityModule } from '@rollcall/identity';
 import { IntegrationModule } from '@rollcall/integration';
 import { OperationsModule } from '@rollcall/operations';
 import { TenancyModule } from '@rollcall/tenancy';
+import { SamlConnectionsRepository } from './connection/saml-connections.repository';
 import { SamlConnectionsService } from './connection/saml-connections.service';
 import { SamlAdminController } from './http/saml-admin.controller';
 import { SamlController } from './http/saml.controller';
 import { SessionController } from './http/session.controller';
+import { SignInAttemptsRepository } from './log/sign-in-attempts.repository';
 import { SignInLogService } from './log/sign-in-log.service';
+import { WebSessionsRepository } from './sessions/web-sessions.repository';
 import { WebSessionsService } from './sessions/web-sessions.service';
+import { SamlPendingRequestsRepository } from './sign-in/saml-pending-requests.repository';
 import { SamlSignInService } from './sign-in/saml-sign-in.service';
+import { SamlUsedAssertionsRepository } from './sign-in/saml-used-assertions.repository';
 
 /**
  * SAML 2.0 SSO (SPEC §5): per-organization IdP connections, SP metadata, SP- and IdP-initiated
@@ -19,7 +24,17 @@ import { SamlSignInService } from './sign-in/saml-sign-in.service';
 @Module({
   imports: [IdentityModule, IntegrationModule, OperationsModule, TenancyModule],
   controllers: [SamlController, SessionController, SamlAdminController],
-  providers: [SamlConnectionsService, SamlSignInService, WebSessionsService, SignInLogService],
+  providers: [
+    SamlConnectionsRepository,
+    SamlConnectionsService,
+    SamlPendingRequestsRepository,
+    SamlUsedAssertionsRepository,
+    SamlSignInService,
+    WebSessionsRepository,
+    WebSessionsService,
+    SignInAttemptsRepository,
+    SignInLogService,
+  ],
   exports: [SignInLogService],
 })
 export class SamlModule {}

@@ -1,15 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig, DomainError } from '@rollcall/common';
 import { OrganizationsService } from '@rollcall/identity';
 import { normalizeCertificates } from './certificates';
 import { parseIdpMetadata } from './idp-metadata';
-import {
-  DEFAULT_ATTRIBUTE_NAMES,
-  type SamlAttributeNames,
-  SamlConnectionEntity,
-} from './saml-connection.entity';
+import { DEFAULT_ATTRIBUTE_NAMES, type SamlAttributeNames } from './saml-connection.entity';
+import { SamlConnectionsRepository } from './saml-connections.repository';
 
 /** What an admin sends to set up SAML: the IdP's three values, or its metadata document. */
 export interface SamlConnectionInput {
@@ -45,14 +40,10 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 @Injectable()
 export class SamlConnectionsService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly connections: SamlConnectionsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly organizations: OrganizationsService,
   ) {}
-
-  private repo() {
-    return this.dataSource.getRepository(SamlConnectionEntity);
-  }
 
   serviceProvider(slug: string): ServiceProviderUrls {
     const base = `${this.config.publicUrl}/sso/saml/${encodeURIComponent(slug)}`;
@@ -65,7 +56,7 @@ export class SamlConnectionsService {
   }
 
   async find(organizationId: string): Promise<SamlConnection | null> {
-    return this.repo().findOneBy({ organizationId });
+    return this.connections.find(organizationId);
   }
 
   /** Creates or replaces the organization's connection (PUT semantics; attribute names merge with the defaults). */
@@ -75,23 +66,16 @@ export class SamlConnectionsService {
     const existing = await this.find(organizationId);
     const renamed = Object.entries(input.attributeNames ?? {}).filter(([, v]) => v !== undefined);
     const attributeNames = { ...DEFAULT_ATTRIBUTE_NAMES, ...Object.fromEntries(renamed) };
-    const repo = this.repo();
-    await repo.upsert(
-      repo.create({
-        organizationId,
-        ...idp,
-        attributeNames,
-        jitProvisioning: input.jitProvisioning ?? existing?.jitProvisioning ?? true,
-      }),
-      ['organizationId'],
-    );
-    return repo.findOneByOrFail({ organizationId });
+    return this.connections.upsert(organizationId, {
+      ...idp,
+      attributeNames,
+      jitProvisioning: input.jitProvisioning ?? existing?.jitProvisioning ?? true,
+    });
   }
 
   /** Turns SAML off: sign-ins then answer "SSO is not configured". Open sessions stay until they expire. */
   async remove(organizationId: string): Promise<void> {
-    const result = await this.repo().delete({ organizationId });
-    if ((result.affected ?? 0) === 0) {
+    if (!(await this.connections.delete(organizationId))) {
       throw DomainError.notFound('SAML connection');
     }
   }

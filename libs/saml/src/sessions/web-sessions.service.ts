@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { generateSecret, hashSecret } from '@rollcall/common';
-import { WebSessionEntity } from './web-session.entity';
+import { WebSessionsRepository } from './web-sessions.repository';
 
 /** How long a sign-in lasts before the person must go through the IdP again. */
 export const SESSION_TTL_MS = 8 * 60 * 60_000;
@@ -20,32 +18,27 @@ export interface WebSession {
  */
 @Injectable()
 export class WebSessionsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
-
-  private repo() {
-    return this.dataSource.getRepository(WebSessionEntity);
-  }
+  constructor(private readonly sessions: WebSessionsRepository) {}
 
   /** Opens a session and answers its token (to be put in the cookie, never stored or logged). */
   async open(organizationId: string, userId: string): Promise<{ token: string; expiresAt: Date }> {
     const token = generateSecret(32);
     const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
-    await this.repo().insert({ organizationId, userId, tokenHash: hashSecret(token), expiresAt });
+    await this.sessions.insert({
+      organizationId,
+      userId,
+      tokenHash: hashSecret(token),
+      expiresAt,
+    });
     // Housekeeping: sessions past their end are of no use to anyone.
-    await this.dataSource.query(
-      'DELETE FROM web_sessions WHERE organization_id = $1 AND user_id = $2 AND expires_at < now()',
-      [organizationId, userId],
-    );
+    await this.sessions.deleteExpiredOf(organizationId, userId);
     return { token, expiresAt };
   }
 
   /** The live session a cookie token names, if any. The hash is the lookup key, so no comparison leaks time. */
   async find(token: string | undefined): Promise<WebSession | null> {
     if (!token || !/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
-    const session = await this.repo()
-      .createQueryBuilder('s')
-      .where('s.token_hash = :hash AND s.expires_at > now()', { hash: hashSecret(token) })
-      .getOne();
+    const session = await this.sessions.findLive(hashSecret(token));
     return session
       ? {
           organizationId: session.organizationId,
@@ -57,6 +50,6 @@ export class WebSessionsService {
 
   async close(token: string | undefined): Promise<void> {
     if (!token) return;
-    await this.repo().delete({ tokenHash: hashSecret(token) });
+    await this.sessions.deleteByTokenHash(hashSecret(token));
   }
 }

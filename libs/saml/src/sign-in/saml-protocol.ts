@@ -4,9 +4,9 @@ import {
   SAML,
   ValidateInResponseTo,
 } from '@node-saml/node-saml';
-import type { DataSource } from 'typeorm';
 import { elements, parseUntrustedXml } from '../connection/xml';
 import type { SamlConnection, ServiceProviderUrls } from '../connection/saml-connections.service';
+import type { SamlPendingRequestsRepository } from './saml-pending-requests.repository';
 
 /** How far apart our clock and the IdP's may be (NotBefore / NotOnOrAfter). */
 export const CLOCK_SKEW_MS = 60_000;
@@ -46,40 +46,31 @@ export interface VerifiedAssertion {
  */
 class PendingRequests implements CacheProvider {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly requests: SamlPendingRequestsRepository,
     private readonly organizationId: string,
   ) {}
 
   async saveAsync(key: string, value: string): Promise<CacheItem | null> {
     const createdAt = new Date(value);
-    await this.dataSource.query(
-      `INSERT INTO saml_pending_requests (organization_id, request_id, created_at, expires_at)
-       VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`,
-      [this.organizationId, key, createdAt, new Date(createdAt.getTime() + REQUEST_TTL_MS)],
+    await this.requests.insert(
+      this.organizationId,
+      key,
+      createdAt,
+      new Date(createdAt.getTime() + REQUEST_TTL_MS),
     );
     // Requests nobody answered in time are of no use: drop them (any organization's; indexed).
-    await this.dataSource.query('DELETE FROM saml_pending_requests WHERE expires_at < now()');
+    await this.requests.deleteExpired();
     return { value, createdAt: createdAt.getTime() };
   }
 
   async getAsync(key: string): Promise<string | null> {
-    const rows = await this.dataSource.query<{ created_at: Date }[]>(
-      `SELECT created_at FROM saml_pending_requests
-        WHERE organization_id = $1 AND request_id = $2 AND expires_at > now()`,
-      [this.organizationId, key],
-    );
-    return rows[0] ? rows[0].created_at.toISOString() : null;
+    const createdAt = await this.requests.findLive(this.organizationId, key);
+    return createdAt ? createdAt.toISOString() : null;
   }
 
   async removeAsync(key: string | null): Promise<string | null> {
     if (key === null) return null;
-    const rows = await this.dataSource.query<{ request_id: string }[]>(
-      `DELETE FROM saml_pending_requests WHERE organization_id = $1 AND request_id = $2 RETURNING request_id`,
-      [this.organizationId, key],
-    );
-    // DELETE … RETURNING answers [rows, count] through TypeORM's postgres driver.
-    const deleted = Array.isArray(rows[0]) ? (rows[0] as { request_id: string }[]) : rows;
-    return deleted.length > 0 ? key : null;
+    return (await this.requests.delete(this.organizationId, key)) ? key : null;
   }
 }
 
@@ -90,7 +81,7 @@ export class SamlServiceProvider {
   constructor(
     private readonly connection: SamlConnection,
     private readonly sp: ServiceProviderUrls,
-    dataSource: DataSource,
+    pendingRequests: SamlPendingRequestsRepository,
   ) {
     this.saml = new SAML({
       issuer: sp.entityId,
@@ -106,7 +97,7 @@ export class SamlServiceProvider {
       validateInResponseTo: ValidateInResponseTo.ifPresent,
       requestIdExpirationPeriodMs: REQUEST_TTL_MS,
       acceptedClockSkewMs: CLOCK_SKEW_MS,
-      cacheProvider: new PendingRequests(dataSource, connection.organizationId),
+      cacheProvider: new PendingRequests(pendingRequests, connection.organizationId),
       identifierFormat: 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
       // IdPs (Entra above all) refuse requests that pin an authentication method they did not use.
       disableRequestedAuthnContext: true,

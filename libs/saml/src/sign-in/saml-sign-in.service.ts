@@ -1,6 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { DomainError } from '@rollcall/common';
 import {
   type Organization,
@@ -17,7 +15,9 @@ import {
   SamlConnectionsService,
 } from '../connection/saml-connections.service';
 import { SignInLogService } from '../log/sign-in-log.service';
+import { SamlPendingRequestsRepository } from './saml-pending-requests.repository';
 import { SamlRejection, SamlServiceProvider, type VerifiedAssertion } from './saml-protocol';
+import { SamlUsedAssertionsRepository } from './saml-used-assertions.repository';
 
 /** Where a signed-in person lands when RelayState names nowhere (or somewhere not ours). */
 export const HOME_PATH = '/home';
@@ -61,7 +61,8 @@ export class SamlSignInService {
   private readonly logger = new Logger(SamlSignInService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly pendingRequests: SamlPendingRequestsRepository,
+    private readonly usedAssertions: SamlUsedAssertionsRepository,
     private readonly organizations: OrganizationsService,
     private readonly connections: SamlConnectionsService,
     private readonly scim: ScimIntegrationService,
@@ -166,26 +167,26 @@ export class SamlSignInService {
     const provider = new SamlServiceProvider(
       connection,
       this.connections.serviceProvider(organization.slug),
-      this.dataSource,
+      this.pendingRequests,
     );
     return { organization, connection, provider };
   }
 
   /** Remembers the assertion until it expires; a second use anywhere is a replay. */
   private async consume(organizationId: string, assertion: VerifiedAssertion): Promise<void> {
-    const inserted = await this.dataSource.query<{ assertion_id: string }[]>(
-      `INSERT INTO saml_used_assertions (organization_id, assertion_id, expires_at)
-       VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING assertion_id`,
-      [organizationId, assertion.assertionId, assertion.expiresAt],
+    const inserted = await this.usedAssertions.insert(
+      organizationId,
+      assertion.assertionId,
+      assertion.expiresAt,
     );
-    if (inserted.length === 0) {
+    if (!inserted) {
       throw new SamlRejection(
         'replayed',
         'This assertion was already used to sign in; sign in again.',
       );
     }
     // Assertions past their expiry can no longer be presented: forget them (indexed on expires_at).
-    await this.dataSource.query('DELETE FROM saml_used_assertions WHERE expires_at < now()');
+    await this.usedAssertions.deleteExpired();
   }
 }
 
