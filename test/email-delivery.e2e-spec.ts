@@ -4,6 +4,7 @@ import { oktaCreateUser, oktaDeactivate, oktaReactivate } from './fixtures/okta'
 import { aScimTenant, type ScimTenant } from './support/factories';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
 import { startTestApp, type TestApp } from './support/test-app';
+import { waitFor } from './support/wait-for';
 
 interface OutboxRow {
   kind: string;
@@ -85,11 +86,13 @@ describe('email delivery through the running outbox worker, over SMTP', () => {
     expect(mail?.text).toContain('was reactivated by your organization');
     expect(mail?.text).toContain(`http://rollcall.test/sso/saml/${tenant.slug}/login`);
     // The worker records the delivery just after the SMTP server accepts the message.
-    let [row] = await outboxRows(app, tenant.id);
-    for (let i = 0; i < 100 && !row?.sent_at; i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      [row] = await outboxRows(app, tenant.id);
-    }
+    const row = await waitFor(
+      async () => {
+        const [first] = await outboxRows(app, tenant.id);
+        return first?.sent_at ? first : undefined;
+      },
+      { what: 'the reactivation message recorded as sent' },
+    );
     expect(row).toMatchObject({ kind: 'user_reactivated', attempts: 1, last_error: null });
     expect(row?.sent_at).toBeInstanceOf(Date);
   });

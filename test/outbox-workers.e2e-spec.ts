@@ -3,6 +3,7 @@ import { aTenant, type Tenant } from './support/factories';
 import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
 import { serverUrl } from './support/test-database';
 import { startTestApp, type TestApp } from './support/test-app';
+import { waitFor } from './support/wait-for';
 
 const MESSAGES = 120;
 
@@ -49,23 +50,36 @@ describe('outbox workers on several instances', () => {
     );
     await Promise.all(manual);
     await smtp.waitFor(MESSAGES, 30_000);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // room for a duplicate to show up
 
-    const recipients = smtp.received.flatMap((m) => m.to);
-    expect(recipients).toHaveLength(MESSAGES);
-    expect(new Set(recipients).size).toBe(MESSAGES);
+    // A worker records a delivery just after the SMTP server accepts it, so once no message is
+    // pending every send has been received. No duplicate can come later: a message is only sent
+    // after a claim, a claim counts an attempt, and a sent message is never claimed again.
     const tally = (): Promise<{ attempts: number; sent: boolean; n: number }[]> =>
       db.query(
         `SELECT attempts, sent_at IS NOT NULL AS sent, count(*)::int AS n
          FROM outbox_messages WHERE organization_id = $1 GROUP BY 1, 2`,
         [tenant.id],
       );
-    // A worker records a delivery just after the SMTP server accepts it: let the last ones land.
     let rows = await tally();
-    for (let i = 0; i < 100 && rows.some((r) => !r.sent); i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      rows = await tally();
-    }
-    expect(rows).toEqual([{ attempts: 1, sent: true, n: MESSAGES }]);
+    await waitFor(
+      async () => {
+        const [{ pending }] = await db.query<{ pending: number }[]>(
+          `SELECT count(*)::int AS pending FROM outbox_messages
+           WHERE organization_id = $1 AND sent_at IS NULL AND failed_at IS NULL`,
+          [tenant.id],
+        );
+        rows = await tally();
+        return pending === 0;
+      },
+      { what: () => `every message sent or given up (attempts: ${JSON.stringify(rows)})` },
+    );
+    // Nothing is left to claim on any instance.
+    for (const instance of instances)
+      expect(await instance.app.get(OutboxWorker).drainOnce()).toBe(0);
+
+    const recipients = smtp.received.flatMap((m) => m.to);
+    expect(recipients).toHaveLength(MESSAGES);
+    expect(new Set(recipients).size).toBe(MESSAGES);
+    expect(await tally()).toEqual([{ attempts: 1, sent: true, n: MESSAGES }]);
   });
 });
