@@ -3,6 +3,7 @@ import { ProvisioningLogService } from '@rollcall/integration';
 import { aScimTenant, aTenant, type ScimTenant, type Tenant } from './support/factories';
 import { type ScimClient, scimClient } from './support/scim-client';
 import { startTestApp, type TestApp } from './support/test-app';
+import { waitFor } from './support/wait-for';
 
 interface ApiUser {
   id: string;
@@ -125,10 +126,18 @@ describe('admin API: users', () => {
         .set('Authorization', tenant.auth)
         .send({ role: 'admin' })
         .expect(200);
-      // alice and Bob sign in (Bob later, so he has the latest lastLoginAt).
+      // alice and Bob sign in, Bob once the clock has passed alice's lastLoginAt (read back), so
+      // he has the latest one.
       await lifecycle.signIn(tenant.id, ids.alice, { present: false });
-      await new Promise((r) => setTimeout(r, 5));
+      const aliceAt = (await row(ids.alice)).last_login_at as Date;
+      await waitFor(() => Date.now() > aliceAt.getTime(), {
+        intervalMs: 1,
+        what: `the clock past alice's lastLoginAt ${aliceAt.toISOString()}`,
+      });
       await lifecycle.signIn(tenant.id, ids.Bob, { present: false });
+      expect(((await row(ids.Bob)).last_login_at as Date).getTime()).toBeGreaterThan(
+        aliceAt.getTime(),
+      );
       const group = await scim.post('/Groups', {
         displayName: 'Readers',
         members: [{ value: ids.carol }, { value: ids.erin }],
