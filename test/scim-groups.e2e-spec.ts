@@ -7,6 +7,7 @@ import {
   scimUsers,
 } from './support/scim-client';
 import { startTestApp, type TestApp } from './support/test-app';
+import { waitFor } from './support/wait-for';
 
 const GROUP = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 const BASE = 'http://rollcall.test/scim/v2';
@@ -747,11 +748,14 @@ describe('SCIM /Groups', () => {
             .set('Authorization', logged.auth)
             .expect(200)
         ).body;
-      let logs = await fetchLogs();
-      for (let i = 0; i < 50 && logs.data.length < 3; i += 1) {
-        await new Promise((r) => setTimeout(r, 20));
-        logs = await fetchLogs();
-      }
+      // Entries are written in the background, just after each response.
+      const logs = await waitFor(
+        async () => {
+          const page = await fetchLogs();
+          return page.data.length >= 3 && page;
+        },
+        { what: 'three requests in the SCIM log' },
+      );
       expect(
         logs.data.map((e: { method: string; status: number }) => [e.method, e.status]),
       ).toEqual([

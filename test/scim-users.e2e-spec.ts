@@ -1,5 +1,6 @@
 import { aScimTenant, type ScimTenant } from './support/factories';
 import { startTestApp, type TestApp } from './support/test-app';
+import { waitFor } from './support/wait-for';
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
@@ -701,11 +702,14 @@ describe('SCIM /Users', () => {
             .set('Authorization', logged.auth)
             .expect(200)
         ).body;
-      let logs = await fetchLogs();
-      for (let i = 0; i < 50 && logs.data.length < 3; i += 1) {
-        await new Promise((r) => setTimeout(r, 20));
-        logs = await fetchLogs();
-      }
+      // Entries are written in the background, just after each response.
+      const logs = await waitFor(
+        async () => {
+          const page = await fetchLogs();
+          return page.data.length >= 3 && page;
+        },
+        { what: 'three requests in the SCIM log' },
+      );
       expect(logs.data).toHaveLength(3);
       expect(logs.data.map((e: { status: number }) => e.status)).toEqual([400, 409, 201]);
       expect(logs.data[2]).toMatchObject({
