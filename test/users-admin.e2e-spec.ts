@@ -367,6 +367,13 @@ describe('admin API: users', () => {
         [tenant.id],
       );
       await app.app.get(ProvisioningLogService).flush();
+      // Its SSO sign-ins: one that found it, one refused that only named it.
+      await app.dataSource.query(
+        `INSERT INTO sign_in_attempts (organization_id, flow, outcome, reason, detail, subject, user_id, client_ip)
+         VALUES ($1, 'sp', 'success', 'signed_in', $2, $3, $4, '203.0.113.7'),
+                ($1, 'idp', 'refused', 'user_deactivated', $2, $5, NULL, '203.0.113.8')`,
+        [tenant.id, `Signed in as ${userName}`, userName, id, userName.toUpperCase()],
+      );
 
       const done = await api(tenant).action(id, 'anonymize').expect(200);
       expect(done.body).toMatchObject({
@@ -446,6 +453,15 @@ describe('admin API: users', () => {
         true,
       );
       expect(logged.some((l) => l.user_name === `anonymized-${id}`)).toBe(true);
+      const signIns: { subject: string; detail: string; client_ip: string | null }[] =
+        await app.dataSource.query(
+          'SELECT subject, detail, client_ip FROM sign_in_attempts WHERE organization_id = $1',
+          [tenant.id],
+        );
+      expect(signIns).toEqual([
+        { subject: `anonymized-${id}`, detail: `Signed in as anonymized-${id}`, client_ip: null },
+        { subject: `anonymized-${id}`, detail: `Signed in as anonymized-${id}`, client_ip: null },
+      ]);
 
       // Memberships are gone; SCIM answers 404; SSO refuses; nothing can change it again.
       const members = (await scim.get(`/Groups/${groupId}`).expect(200)).body.members ?? [];

@@ -8,6 +8,7 @@ import { OutboxRepository } from './outbox/outbox.repository';
 import { OutboxService } from './outbox/outbox.service';
 import { SeatUsageService } from './license-pools/seat-usage.service';
 import { AdminUserActions } from './users/admin-user-actions.service';
+import { PersonalDataHolders } from './users/personal-data';
 import { ScimUserWrites } from './users/scim-user-writes.service';
 import { UserCore } from './users/user-core.service';
 import { UserSignIn } from './users/user-sign-in.service';
@@ -33,6 +34,7 @@ import { OrganizationsService } from './organizations/organizations.service';
     UserCore,
     ScimUserWrites,
     AdminUserActions,
+    PersonalDataHolders,
     UserSignIn,
     GroupsRepository,
     GroupsService,
@@ -41,6 +43,7 @@ import { OrganizationsService } from './organizations/organizations.service';
     OrganizationsService,
     ScimUserWrites,
     AdminUserActions,
+    PersonalDataHolders,
     UserSignIn,
     LicensePoolsService,
     GroupsService,

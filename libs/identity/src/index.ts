@@ -8,11 +8,12 @@ export type { NewOrganization } from './organizations/organizations.repository';
 export { PLANS, type Plan } from './organizations/organization.entity';
 export { DEFAULT_POOL_NAME } from './license-pools/license-pool.entity';
 export { ScimUserWrites, type ScimWrite } from './users/scim-user-writes.service';
+export { AdminUserActions, type AdminUserOptions } from './users/admin-user-actions.service';
 export {
-  AdminUserActions,
+  PersonalDataHolders,
+  type PersonalDataHolder,
   type UserErasure,
-  type AdminUserOptions,
-} from './users/admin-user-actions.service';
+} from './users/personal-data';
 export {
   ADMIN_USER_SORTS,
   type AdminUserCriteria,

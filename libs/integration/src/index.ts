@@ -6,10 +6,5 @@ export {
   type ScimIntegrationStatus,
   type ScimExpiryNotice,
 } from './settings/scim-integration.service';
-export {
-  ScimAuth,
-  ScimOrganizationId,
-  SCIM_BASIC_SCHEME,
-  SCIM_BEARER_SCHEME,
-} from './settings/scim-auth';
+export { ScimAuth, SCIM_BASIC_SCHEME, SCIM_BEARER_SCHEME } from './settings/scim-auth';
 export { ProvisioningLogService } from './logs/provisioning-log.service';

@@ -1,6 +1,5 @@
 import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
-import { IdentityModule } from '@rollcall/identity';
 import { HealthController } from './health.controller';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { MetricsController } from './metrics/metrics.controller';
@@ -12,7 +11,7 @@ import { GracefulShutdown, ShutdownTrackingMiddleware } from './shutdown/gracefu
  * on shutdown.
  */
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }), IdentityModule],
+  imports: [TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' })],
   controllers: [HealthController, MetricsController],
   providers: [MetricsService, GracefulShutdown],
   exports: [MetricsService, GracefulShutdown],

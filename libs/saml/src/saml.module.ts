@@ -35,6 +35,5 @@ import { SamlUsedAssertionsRepository } from './sign-in/saml-used-assertions.rep
     SignInAttemptsRepository,
     SignInLogService,
   ],
-  exports: [SignInLogService],
 })
 export class SamlModule {}

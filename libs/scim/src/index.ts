@@ -18,8 +18,10 @@ export * from './filter';
 export * from './patch';
 export {
   ScimResourceController,
+  type ScimResourceAuth,
   type ScimResourceDocs,
   type ScimResourceResult,
   type ScimResourceService,
 } from './http/resource.controller';
+export { ScimOrganizationId, missingScimCredentials } from './http/scim-principal';
 export { compileSearch, type CompiledSearch, type ResourceColumns } from './http/search';

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, type Page } from '@rollcall/common';
-import { SignInLogService } from '@rollcall/saml';
 import {
   type AdminUserCriteria,
   type AdminUserOptions,
@@ -11,7 +10,7 @@ import {
   type User,
   AdminUserActions,
 } from '@rollcall/identity';
-import { ScimIntegrationService, ProvisioningLogService } from '@rollcall/integration';
+import { ScimIntegrationService } from '@rollcall/integration';
 import { csvLine } from './csv';
 
 const SSO_MAY_REVERT =
@@ -77,8 +76,6 @@ export class UsersAdminService {
     private readonly lifecycle: AdminUserActions,
     private readonly groups: GroupsService,
     private readonly integration: ScimIntegrationService,
-    private readonly provisioningLog: ProvisioningLogService,
-    private readonly signInLog: SignInLogService,
   ) {}
 
   private async options(organizationId: string): Promise<AdminUserOptions> {
@@ -174,15 +171,11 @@ export class UsersAdminService {
   }
 
   /**
-   * Anonymizes the user and, in the same transaction, its userName in the provisioning log and the
-   * SSO sign-in log.
+   * Anonymizes the user and, in the same transaction, what the other modules hold of it (its
+   * userName in the provisioning log and the SSO sign-in log).
    */
   async anonymize(organizationId: string, id: string): Promise<User> {
-    await this.provisioningLog.flush();
-    return this.lifecycle.anonymize(organizationId, id, async (erasure, manager) => {
-      await this.provisioningLog.eraseUser(erasure, manager);
-      await this.signInLog.eraseUser(erasure, manager);
-    });
+    return this.lifecycle.anonymize(organizationId, id);
   }
 }
 

@@ -12,19 +12,12 @@ import {
   adminUserQuery,
   positionOf,
 } from './admin-user-query';
+import { PersonalDataHolders } from './personal-data';
 import { UserCore } from './user-core.service';
 import type { Role } from './user.entity';
 import { applyProfile, toUser, type User } from './user.model';
 import { emptyProfile } from './user-profiles';
 import { type UserRow, UsersRepository } from './users.repository';
-
-/** What other modules erase, in the anonymization's transaction (e.g. the provisioning log). */
-export interface UserErasure {
-  organizationId: string;
-  userId: string;
-  oldUserName: string;
-  placeholder: string;
-}
 
 /** What the admin API knows about the caller's organization when it changes a user. */
 export interface AdminUserOptions {
@@ -45,6 +38,7 @@ export class AdminUserActions {
     private readonly groups: GroupsRepository,
     private readonly outbox: OutboxRepository,
     private readonly core: UserCore,
+    private readonly personalData: PersonalDataHolders,
   ) {}
 
   /** A user as its organization's admins see it (any status). */
@@ -113,16 +107,13 @@ export class AdminUserActions {
 
   /**
    * Erases a deactivated user's personal data, irreversibly (SPEC §2): every profile field of the
-   * row (userName becomes `anonymized-<id>`), its memberships and its address in the outbox, and —
-   * through `eraseElsewhere`, which other modules pass — what they hold (the provisioning log), in
-   * one transaction. The row stays, `anonymized`, so counts and history keep adding up; SCIM and
+   * row (userName becomes `anonymized-<id>`), its memberships and its address in the outbox, and
+   * what the other modules hold (the provisioning and sign-in logs, as registered with
+   * `PersonalDataHolders`), in one transaction. The row stays, `anonymized`, so counts and history keep adding up; SCIM and
    * SSO never see it again.
    */
-  anonymize(
-    organizationId: string,
-    id: string,
-    eraseElsewhere?: (erasure: UserErasure, manager: EntityManager) => Promise<void>,
-  ): Promise<User> {
+  async anonymize(organizationId: string, id: string): Promise<User> {
+    await this.personalData.beforeErasure();
     return this.dataSource.transaction(async (manager) => {
       const row = await this.core.lockChangeable(organizationId, id, manager);
       const { user } = row;
@@ -142,7 +133,7 @@ export class AdminUserActions {
       user.scimVisible = false;
       await this.groups.removeUserFromAllGroups(organizationId, user.id, manager);
       await this.outbox.eraseRecipient(organizationId, user.id, oldAddresses, placeholder, manager);
-      await eraseElsewhere?.(
+      await this.personalData.eraseUser(
         { organizationId, userId: user.id, oldUserName, placeholder },
         manager,
       );

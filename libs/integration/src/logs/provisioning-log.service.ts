@@ -1,6 +1,7 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { decodeCursor, encodeCursor, type Page } from '@rollcall/common';
+import { type PersonalDataHolder, PersonalDataHolders, type UserErasure } from '@rollcall/identity';
 import { ScimRequestLogsRepository } from './scim-request-logs.repository';
 
 export type ProvisioningOutcome = 'success' | 'failure';
@@ -45,13 +46,22 @@ const MAX_BATCH = 250;
  * under load one statement records many requests. `flush()` (and shutdown) writes what is waiting.
  */
 @Injectable()
-export class ProvisioningLogService implements OnApplicationShutdown {
+export class ProvisioningLogService
+  implements OnModuleInit, OnApplicationShutdown, PersonalDataHolder
+{
   private readonly logger = new Logger(ProvisioningLogService.name);
   private readonly pending = new Set<Promise<void>>();
   private queued: NewProvisioningLogEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly logs: ScimRequestLogsRepository) {}
+  constructor(
+    private readonly logs: ScimRequestLogsRepository,
+    private readonly personalData: PersonalDataHolders,
+  ) {}
+
+  onModuleInit(): void {
+    this.personalData.register(this);
+  }
 
   /** Records an entry in the background; failures are logged, never surfaced to the IdP. */
   record(entry: NewProvisioningLogEntry): void {
@@ -100,15 +110,16 @@ export class ProvisioningLogService implements OnApplicationShutdown {
     await this.flush();
   }
 
+  /** Before an anonymization's transaction: on the embedded database a pending write would wait for its connection. */
+  beforeErasure(): Promise<void> {
+    return this.flush();
+  }
+
   /**
    * Anonymization: entries of the user, and entries without an id that carried its userName (e.g.
-   * refused creates), lose the userName, in the caller's transaction. (Call `flush()` before that
-   * transaction: on the embedded database a pending write would wait for its connection.)
+   * refused creates), lose the userName, in the caller's transaction (after `beforeErasure`).
    */
-  async eraseUser(
-    erasure: { organizationId: string; userId: string; oldUserName: string; placeholder: string },
-    manager: EntityManager,
-  ): Promise<void> {
+  async eraseUser(erasure: UserErasure, manager: EntityManager): Promise<void> {
     await this.logs.eraseUser(erasure, manager);
   }
 

@@ -1,7 +1,6 @@
 import {
   applyDecorators,
   type CanActivate,
-  createParamDecorator,
   type ExecutionContext,
   Inject,
   Injectable,
@@ -11,6 +10,7 @@ import { ApiBearerAuth, ApiBasicAuth } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { APP_CONFIG, type AppConfig, DomainError, type RollcallRequest } from '@rollcall/common';
 import { type RateLimit, RateLimiter, tooManyRequests } from '@rollcall/operations';
+import { missingScimCredentials } from '@rollcall/scim';
 import { type ScimCredentialsPresented, ScimIntegrationService } from './scim-integration.service';
 
 export const SCIM_BEARER_SCHEME = 'scimBearer';
@@ -47,7 +47,7 @@ export class ScimAuthGuard implements CanActivate {
     const request = http.getRequest<RollcallRequest>();
     await this.authenticate(request);
     const principal = request.user;
-    if (principal?.kind !== 'scim') throw missingCredentials();
+    if (principal?.kind !== 'scim') throw missingScimCredentials();
     const decision = await this.limiter.hit(`scim:${principal.integrationId}`, this.limit);
     if (!decision.allowed) {
       throw tooManyRequests(
@@ -71,22 +71,15 @@ function readCredentials(header: string): ScimCredentialsPresented {
   const bearer = BEARER.exec(header);
   if (bearer?.[1]) return { scheme: 'bearer', token: bearer[1] };
   const basic = BASIC.exec(header);
-  if (!basic?.[1]) throw missingCredentials();
+  if (!basic?.[1]) throw missingScimCredentials();
   const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
   const separator = decoded.indexOf(':');
-  if (separator < 0) throw missingCredentials();
+  if (separator < 0) throw missingScimCredentials();
   return {
     scheme: 'basic',
     username: decoded.slice(0, separator),
     password: decoded.slice(separator + 1),
   };
-}
-
-function missingCredentials(): DomainError {
-  return new DomainError(
-    'unauthorized',
-    'SCIM requests need the organization’s SCIM credentials: "Authorization: Bearer <token>" or HTTP Basic.',
-  );
 }
 
 /** The route is a SCIM endpoint, authenticated by the organization's SCIM credentials. */
@@ -97,12 +90,3 @@ export function ScimAuth(): MethodDecorator & ClassDecorator {
     ApiBasicAuth(SCIM_BASIC_SCHEME),
   );
 }
-
-/** The organization whose SCIM credentials authenticated the request. */
-export const ScimOrganizationId = createParamDecorator(
-  (_data: unknown, context: ExecutionContext) => {
-    const principal = context.switchToHttp().getRequest<RollcallRequest>().user;
-    if (principal?.kind !== 'scim') throw missingCredentials();
-    return principal.organizationId;
-  },
-);

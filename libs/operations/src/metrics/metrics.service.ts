@@ -1,11 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import {
-  OutboxService,
-  type OutboxBacklog,
-  type PoolSeatUsage,
-  SeatUsageService,
-} from '@rollcall/identity';
 
 /** Pools reported one by one; the rest are summed into one `(other)` series (see docs/operations.md). */
 export const MAX_POOL_SERIES = 500;
@@ -13,10 +7,31 @@ export const MAX_POOL_SERIES = 500;
 export type ScimOperation = 'create' | 'get' | 'list' | 'search' | 'replace' | 'patch' | 'delete';
 export type EmailResult = 'sent' | 'logged' | 'skipped' | 'retry' | 'failed';
 
+/** Seats of one pool, as the seat gauges report them. */
+export interface PoolSeatUsage {
+  organizationSlug: string;
+  poolName: string;
+  used: number;
+  capacity: number;
+}
+
+/** The email outbox's backlog, as the outbox gauges report it. */
+export interface OutboxBacklog {
+  pending: number;
+  failed: number;
+  oldestPendingSeconds: number;
+}
+
+/** Reads the `limit` fullest pools one by one and every other pool summed into one row. */
+export type SeatUsageReader = (limit: number) => Promise<PoolSeatUsage[]>;
+export type OutboxBacklogReader = () => Promise<OutboxBacklog>;
+
 /**
  * The Prometheus metrics of one application instance, in a registry of its own (so that several
  * instances in one process, as in the tests, do not collide). Seats and the outbox backlog are read
- * from the database at scrape time.
+ * from the database at scrape time, through readers that the modules owning them hand in
+ * (`reportSeatUsage`, `reportOutboxBacklog`): operations knows the gauges, not the domain. Until a
+ * reader is handed in, its gauges have no series.
  */
 @Injectable()
 export class MetricsService {
@@ -60,17 +75,20 @@ export class MetricsService {
 
   private seatsScrape: Promise<PoolSeatUsage[]> | undefined;
   private backlogScrape: Promise<OutboxBacklog> | undefined;
+  private readSeats: SeatUsageReader = async () => [];
+  private readBacklog: OutboxBacklogReader | undefined;
 
-  constructor(seats: SeatUsageService, outbox: OutboxService) {
+  constructor() {
     collectDefaultMetrics({ register: this.registry });
     // Each pair of gauges shares one query per scrape (prom-client collects them concurrently).
     const seatsOnce = () =>
       (this.seatsScrape ??= once(
-        seats.byPool(MAX_POOL_SERIES),
+        this.readSeats(MAX_POOL_SERIES),
         () => (this.seatsScrape = undefined),
       ));
-    const backlogOnce = () =>
-      (this.backlogScrape ??= once(outbox.backlog(), () => (this.backlogScrape = undefined)));
+    const backlogOnce = (read: OutboxBacklogReader) =>
+      (this.backlogScrape ??= once(read(), () => (this.backlogScrape = undefined)));
+    const backlogReader = () => this.readBacklog;
     const poolGauge = (name: string, help: string, pick: (p: PoolSeatUsage) => number) =>
       new Gauge({
         name,
@@ -93,7 +111,9 @@ export class MetricsService {
       labelNames: ['state'] as const,
       registers: [this.registry],
       async collect() {
-        const backlog = await backlogOnce();
+        const read = backlogReader();
+        if (!read) return;
+        const backlog = await backlogOnce(read);
         this.set({ state: 'pending' }, backlog.pending);
         this.set({ state: 'failed' }, backlog.failed);
       },
@@ -103,9 +123,21 @@ export class MetricsService {
       help: 'Age of the oldest pending outbox email (0 when none)',
       registers: [this.registry],
       async collect() {
-        this.set((await backlogOnce()).oldestPendingSeconds);
+        const read = backlogReader();
+        if (!read) return;
+        this.set((await backlogOnce(read)).oldestPendingSeconds);
       },
     });
+  }
+
+  /** The seat gauges read through `read` from now on (the license pools' owner hands it in). */
+  reportSeatUsage(read: SeatUsageReader): void {
+    this.readSeats = read;
+  }
+
+  /** The outbox gauges read through `read` from now on (the outbox worker's module hands it in). */
+  reportOutboxBacklog(read: OutboxBacklogReader): void {
+    this.readBacklog = read;
   }
 
   get contentType(): string {

@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { decodeCursor, type Page, toPage } from '@rollcall/common';
+import { type PersonalDataHolder, PersonalDataHolders, type UserErasure } from '@rollcall/identity';
 import { MetricsService } from '@rollcall/operations';
 import type { SignInOutcome } from './sign-in-attempt.entity';
 import { SignInAttemptsRepository } from './sign-in-attempts.repository';
@@ -31,11 +32,16 @@ export interface SignInLogQuery {
 
 /** Every SSO sign-in attempt and its outcome, newest first (SPEC §7). */
 @Injectable()
-export class SignInLogService {
+export class SignInLogService implements OnModuleInit, PersonalDataHolder {
   constructor(
     private readonly attempts: SignInAttemptsRepository,
     private readonly metrics: MetricsService,
+    private readonly personalData: PersonalDataHolders,
   ) {}
+
+  onModuleInit(): void {
+    this.personalData.register(this);
+  }
 
   /** Records the attempt, and counts it in `rollcall_sso_sign_ins_total`. */
   async record(attempt: NewSignInAttempt): Promise<void> {
@@ -49,10 +55,7 @@ export class SignInLogService {
   }
 
   /** Anonymization: the user's attempts lose who they named, in the caller's transaction. */
-  async eraseUser(
-    erasure: { organizationId: string; userId: string; oldUserName: string; placeholder: string },
-    manager: EntityManager,
-  ): Promise<void> {
+  async eraseUser(erasure: UserErasure, manager: EntityManager): Promise<void> {
     await this.attempts.eraseUser(erasure, manager);
   }
 

@@ -21,11 +21,11 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { OUTCOME_NOTE, UuidParamPipe } from '@rollcall/common';
-import { ScimAuth, ScimOrganizationId } from '@rollcall/integration';
 import { etagOf } from './etag';
 import type { ListResponse } from './list';
 import type { ScimQuery } from './query';
 import { ScimJson } from './scim-json';
+import { ScimOrganizationId } from './scim-principal';
 import { SEARCH_REQUEST } from '../schema/definitions';
 
 type Json = Record<string, unknown>;
@@ -77,6 +77,15 @@ export interface ScimResourceDocs {
   delete: { summary: string };
 }
 
+/**
+ * How the resource's routes are authenticated: a decorator (from the feature that owns the SCIM
+ * credentials) that guards every route and puts a `scim` principal on the request, read by
+ * `ScimOrganizationId`. The protocol itself knows nothing of credentials.
+ */
+export interface ScimResourceAuth {
+  authenticate: ClassDecorator;
+}
+
 /** Sets the ETag and the log note; a result without a document is answered 204 No Content. */
 function send(res: Response, result: ScimResourceResult): Json | undefined {
   res.setHeader('ETag', etagOf(result.version));
@@ -90,12 +99,12 @@ function send(res: Response, result: ScimResourceResult): Json | undefined {
  * type, ETags and Location, thin handlers over a {@link ScimResourceService}. A subclass adds
  * `@Controller('scim/v2/<Resources>')` and passes its service to `super`.
  */
-export function ScimResourceController(docs: ScimResourceDocs) {
+export function ScimResourceController(docs: ScimResourceDocs, auth: ScimResourceAuth) {
   const Id = new UuidParamPipe(docs.resource);
   const resource = { type: 'object', example: docs.example } as const;
 
   @ApiTags('SCIM 2.0')
-  @ScimAuth()
+  @auth.authenticate
   abstract class ScimResourceControllerBase {
     constructor(private readonly service: ScimResourceService) {}
 
