@@ -3,6 +3,112 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
+/**
+ * The module direction (docs/architecture.md, "Module graph"): which libraries each library may
+ * import. Foundation (common) ← domain (identity), protocol (scim), platform (operations) ←
+ * admin auth (tenancy) ← SCIM integration settings (integration) ← channels and admin APIs, which
+ * never import each other. Only the schema registry (database) reads other libraries' tables
+ * (`@rollcall/<lib>/entities`), and only the composition root (apps/api) and tests import it.
+ */
+const LAYERS = {
+  common: [],
+  identity: ['common'],
+  scim: ['common'],
+  operations: ['common'],
+  tenancy: ['common', 'identity', 'operations'],
+  integration: ['common', 'identity', 'operations', 'scim', 'tenancy'],
+  'scim-users': ['common', 'identity', 'operations', 'scim', 'tenancy', 'integration'],
+  'scim-groups': ['common', 'identity', 'operations', 'scim', 'tenancy', 'integration'],
+  saml: ['common', 'identity', 'operations', 'tenancy', 'integration'],
+  users: ['common', 'identity', 'operations', 'tenancy', 'integration'],
+  'license-pools': ['common', 'identity', 'operations', 'tenancy', 'integration'],
+  notifications: ['common', 'identity', 'operations', 'tenancy', 'integration'],
+  database: ['common'],
+};
+
+/** The one way to run SQL text belongs to repositories. */
+const STATEMENT_SEAM = {
+  name: '@rollcall/common',
+  importNames: ['runStatement', 'runStatementForOne'],
+  message: 'SQL runs in repositories (*.repository.ts) only: add a repository method.',
+};
+
+/** Database access that only repositories (and migrations, and the seam itself) may use. */
+const DATA_ACCESS_SYNTAX = [
+  {
+    selector:
+      'CallExpression[callee.property.name=/^(query|createQueryBuilder|getRepository|createQueryRunner)$/]',
+    message: 'Database access belongs in a repository (*.repository.ts): add a repository method.',
+  },
+  {
+    selector: "Decorator[expression.callee.name='InjectRepository']",
+    message: 'Inject a repository class (*.repository.ts), not a TypeORM Repository.',
+  },
+];
+
+/**
+ * no-restricted-imports for a file of the library `lib`: with the statement seam closed or not, and
+ * with other libraries' tables closed or not (a table's foreign keys name the tables they refer to).
+ */
+function libraryImports(lib, { seamClosed, entitiesClosed }) {
+  const others = Object.keys(LAYERS).filter((other) => other !== lib);
+  const forbidden = others.filter((other) => !LAYERS[lib].includes(other));
+  const patterns = [];
+  if (forbidden.length > 0) {
+    // The schema registry may read the tables (`/entities`) of any library, nothing else of them.
+    const rest = lib === 'database' ? '(/(?!entities$).*)?' : '(/.*)?';
+    patterns.push({
+      regex: `^@rollcall/(${forbidden.join('|')})${rest}$`,
+      message: `libs/${lib} may import only ${LAYERS[lib].map((l) => '@rollcall/' + l).join(', ') || 'no other library'} (the module direction in docs/architecture.md).`,
+    });
+  }
+  if (entitiesClosed) {
+    patterns.push({
+      group: ['@rollcall/*/entities'],
+      message:
+        "Another library's tables are its own: ask its services (only libs/database's schema registry imports entities).",
+    });
+  }
+  patterns.push({
+    group: ['../../*/src/*', '../../../*/src/*', 'libs/*'],
+    message: 'Import another library through its @rollcall/<lib> alias.',
+  });
+  return ['error', { paths: seamClosed ? [STATEMENT_SEAM] : [], patterns }];
+}
+
+/** Per library: the direction everywhere, the data-access rule outside repositories. */
+const MODULE_RULES = Object.keys(LAYERS).flatMap((lib) => {
+  const files = [`libs/${lib}/src/**/*.ts`];
+  const ignores = ['**/*.spec.ts', '**/testing/**'];
+  const open = lib === 'database' || lib === 'common';
+  const entitiesClosed = lib !== 'database';
+  return [
+    {
+      files,
+      ignores,
+      rules: {
+        'no-restricted-imports': libraryImports(lib, { seamClosed: !open, entitiesClosed }),
+        'no-restricted-syntax': open ? 'off' : ['error', ...DATA_ACCESS_SYNTAX],
+      },
+    },
+    {
+      files: [`libs/${lib}/src/**/*.entity.ts`],
+      ignores,
+      rules: {
+        'no-restricted-imports': libraryImports(lib, { seamClosed: true, entitiesClosed: false }),
+      },
+    },
+    {
+      files: [`libs/${lib}/src/**/*.repository.ts`],
+      ignores,
+      rules: {
+        'no-restricted-imports': libraryImports(lib, { seamClosed: false, entitiesClosed }),
+        'no-restricted-syntax': 'off',
+      },
+    },
+  ];
+});
+
 export default tseslint.config(
   {
     ignores: [
@@ -62,6 +168,14 @@ export default tseslint.config(
       ...tseslint.configs.disableTypeChecked.rules,
       '@typescript-eslint/no-require-imports': 'off',
     },
+  },
+  ...MODULE_RULES,
+  {
+    // The seam itself (libs/common/src/database) and the data source, driver and migrations
+    // (libs/database) are where the database is reached at all.
+    files: ['libs/common/src/**/*.ts'],
+    ignores: ['libs/common/src/database/**', '**/*.spec.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...DATA_ACCESS_SYNTAX] },
   },
   {
     files: ['scripts/**', 'bench/**', 'apps/api/src/main.ts'],
