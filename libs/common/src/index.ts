@@ -33,6 +33,7 @@ export {
 export { TimestampsDto, isoTimestamps } from './http/timestamps.dto';
 export { escapeHtml, htmlPage, isBrowserPath } from './http/html';
 export { runStatement, runStatementForOne } from './database/statement';
+export { newestFirst } from './database/newest-first';
 export {
   observeStatements,
   StatementLogger,

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Cursor, escapeRegExp, runStatement } from '@rollcall/common';
+import { type Cursor, escapeRegExp, newestFirst, runStatement } from '@rollcall/common';
+import type { UserErasure } from '@rollcall/identity';
 import type { NewProvisioningLogEntry, ProvisioningLogQuery } from './provisioning-log.service';
 import { ScimRequestLogEntity } from './scim-request-log.entity';
 
@@ -31,10 +32,7 @@ export class ScimRequestLogsRepository {
    * refused creates), get the placeholder as userName and in their detail, in the caller's
    * transaction.
    */
-  async eraseUser(
-    erasure: { organizationId: string; userId: string; oldUserName: string; placeholder: string },
-    manager: EntityManager,
-  ): Promise<void> {
+  async eraseUser(erasure: UserErasure, manager: EntityManager): Promise<void> {
     await runStatement(
       manager,
       `UPDATE scim_request_logs
@@ -61,15 +59,15 @@ export class ScimRequestLogsRepository {
     after: Cursor | undefined,
     limit: number,
   ): Promise<ScimRequestLogEntity[]> {
-    const q = this.dataSource
-      .getRepository(ScimRequestLogEntity)
-      .createQueryBuilder('l')
-      .where('l.organization_id = :organizationId', { organizationId })
-      .orderBy('l.occurred_at', 'DESC')
-      .addOrderBy('l.id', 'DESC')
-      .limit(limit);
-    if (after)
-      q.andWhere('(l.occurred_at, l.id) < (:at, :id)', { at: after.createdAt, id: after.id });
+    const q = newestFirst(
+      this.dataSource
+        .getRepository(ScimRequestLogEntity)
+        .createQueryBuilder('l')
+        .where('l.organization_id = :organizationId', { organizationId }),
+      'l.occurred_at',
+      after,
+      limit,
+    );
     if (query.from) q.andWhere('l.occurred_at >= :from', { from: query.from });
     if (query.to) q.andWhere('l.occurred_at < :to', { to: query.to });
     if (query.outcome) q.andWhere('l.outcome = :outcome', { outcome: query.outcome });

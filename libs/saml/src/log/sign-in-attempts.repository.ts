@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { type Cursor, escapeRegExp, runStatement } from '@rollcall/common';
+import { type Cursor, escapeRegExp, newestFirst, runStatement } from '@rollcall/common';
+import type { UserErasure } from '@rollcall/identity';
 import { type SignInOutcome, SignInAttemptEntity } from './sign-in-attempt.entity';
 
 /** A row to insert: everything but what the database assigns. */
@@ -23,10 +24,7 @@ export class SignInAttemptsRepository {
    * Anonymization: the user's attempts (by id, or by the subject its assertions named) get the
    * placeholder as subject and in their detail, and lose the client IP, in the caller's transaction.
    */
-  async eraseUser(
-    erasure: { organizationId: string; userId: string; oldUserName: string; placeholder: string },
-    manager: EntityManager,
-  ): Promise<void> {
+  async eraseUser(erasure: UserErasure, manager: EntityManager): Promise<void> {
     await runStatement(
       manager,
       `UPDATE sign_in_attempts
@@ -52,15 +50,15 @@ export class SignInAttemptsRepository {
     after: Cursor | undefined,
     limit: number,
   ): Promise<SignInAttemptEntity[]> {
-    const q = this.dataSource
-      .getRepository(SignInAttemptEntity)
-      .createQueryBuilder('a')
-      .where('a.organization_id = :organizationId', { organizationId })
-      .orderBy('a.created_at', 'DESC')
-      .addOrderBy('a.id', 'DESC')
-      .limit(limit);
-    if (after)
-      q.andWhere('(a.created_at, a.id) < (:at, :id)', { at: after.createdAt, id: after.id });
+    const q = newestFirst(
+      this.dataSource
+        .getRepository(SignInAttemptEntity)
+        .createQueryBuilder('a')
+        .where('a.organization_id = :organizationId', { organizationId }),
+      'a.created_at',
+      after,
+      limit,
+    );
     if (filter.outcome) q.andWhere('a.outcome = :outcome', { outcome: filter.outcome });
     if (filter.userId) q.andWhere('a.user_id = :userId', { userId: filter.userId });
     return q.getMany();
