@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
+import { AdminGroupActions } from './groups/admin-group-actions.service';
+import { GroupCore } from './groups/group-core.service';
+import { GroupMembersRepository } from './groups/group-members.repository';
 import { GroupsRepository } from './groups/groups.repository';
 import { GroupsService } from './groups/groups.service';
+import { ScimGroupWrites } from './groups/scim-group-writes.service';
 import { LicensePoolsRepository } from './license-pools/license-pools.repository';
 import { LicensePoolsService } from './license-pools/license-pools.service';
 import { SeatsRepository } from './license-pools/seats.repository';
@@ -37,7 +41,11 @@ import { OrganizationsService } from './organizations/organizations.service';
     PersonalDataHolders,
     UserSignIn,
     GroupsRepository,
+    GroupMembersRepository,
+    GroupCore,
     GroupsService,
+    ScimGroupWrites,
+    AdminGroupActions,
   ],
   exports: [
     OrganizationsService,
@@ -47,6 +55,8 @@ import { OrganizationsService } from './organizations/organizations.service';
     UserSignIn,
     LicensePoolsService,
     GroupsService,
+    ScimGroupWrites,
+    AdminGroupActions,
     OutboxService,
     SeatUsageService,
   ],

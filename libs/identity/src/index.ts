@@ -52,11 +52,9 @@ export {
   type AdminChannel,
   type IdpChannel,
 } from './license-pools/pool-policy';
-export {
-  GroupsService,
-  type AdminWriteOptions,
-  type ScimGroupWrite,
-} from './groups/groups.service';
+export { GroupsService } from './groups/groups.service';
+export { ScimGroupWrites, type ScimGroupWrite } from './groups/scim-group-writes.service';
+export { AdminGroupActions, type AdminWriteOptions } from './groups/admin-group-actions.service';
 export type {
   Group,
   GroupAttributes,

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@rollcall/common';
-import { type Group, GroupsService } from '@rollcall/identity';
+import { type Group, GroupsService, ScimGroupWrites } from '@rollcall/identity';
 import {
   applyPatch,
   COMMON_ATTRIBUTES,
@@ -40,7 +40,7 @@ function checkedProjection(query: ScimQuery): Projection {
 }
 
 /**
- * SCIM /Groups over the identity domain's GroupsService: protocol in, membership rules in the
+ * SCIM /Groups over the identity domain's ScimGroupWrites and GroupsService: protocol in, membership rules in the
  * domain. Members are read (in one query per response) only when the response carries them.
  */
 @Injectable()
@@ -49,6 +49,7 @@ export class ScimGroupsService {
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly writes: ScimGroupWrites,
     private readonly groups: GroupsService,
   ) {
     this.baseUrl = `${config.publicUrl}/scim/v2`;
@@ -56,7 +57,7 @@ export class ScimGroupsService {
 
   async create(organizationId: string, body: unknown, query: ScimQuery): Promise<GroupResult> {
     const projection = checkedProjection(query);
-    const group = await this.groups.scimCreate(organizationId, readGroupDocument(body));
+    const group = await this.writes.scimCreate(organizationId, readGroupDocument(body));
     return this.result(group, projection);
   }
 
@@ -79,7 +80,7 @@ export class ScimGroupsService {
   ): Promise<GroupResult> {
     const projection = checkedProjection(query);
     const expectedVersion = versionFromIfMatch(ifMatch);
-    const group = await this.groups.scimReplace(
+    const group = await this.writes.scimReplace(
       organizationId,
       id,
       readGroupDocument(body),
@@ -103,7 +104,7 @@ export class ScimGroupsService {
     const projection = checkedProjection(query);
     const expectedVersion = versionFromIfMatch(ifMatch);
     const plan = planGroupPatch(parsePatchRequest(body));
-    const group = await this.groups.scimModify(
+    const group = await this.writes.scimModify(
       organizationId,
       id,
       expectedVersion,
@@ -123,7 +124,7 @@ export class ScimGroupsService {
   }
 
   async delete(organizationId: string, id: string, ifMatch?: string): Promise<void> {
-    await this.groups.scimDelete(organizationId, id, versionFromIfMatch(ifMatch));
+    await this.writes.scimDelete(organizationId, id, versionFromIfMatch(ifMatch));
   }
 
   /** POST /Groups/.search: the same query, from a SearchRequest body. */

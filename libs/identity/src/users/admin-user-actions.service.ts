@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '@rollcall/common';
-import { GroupsRepository } from '../groups/groups.repository';
+import { GroupMembersRepository } from '../groups/group-members.repository';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import {
   type AdminUserCriteria,
@@ -35,7 +35,7 @@ export class AdminUserActions {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersRepository,
-    private readonly groups: GroupsRepository,
+    private readonly groups: GroupMembersRepository,
     private readonly outbox: OutboxRepository,
     private readonly core: UserCore,
     private readonly personalData: PersonalDataHolders,

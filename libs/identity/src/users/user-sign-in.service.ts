@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '@rollcall/common';
-import { GroupsRepository } from '../groups/groups.repository';
+import { GroupMembersRepository } from '../groups/group-members.repository';
 import { LicensePoolsRepository } from '../license-pools/license-pools.repository';
 import { decidePool, describeRejection, type NamedPool } from '../license-pools/pool-policy';
 import { SeatsRepository } from '../license-pools/seats.repository';
@@ -59,7 +59,7 @@ export class UserSignIn {
     private readonly pools: LicensePoolsRepository,
     private readonly seats: SeatsRepository,
     private readonly organizations: OrganizationsRepository,
-    private readonly groups: GroupsRepository,
+    private readonly groups: GroupMembersRepository,
     private readonly core: UserCore,
   ) {}
 

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Page } from '@rollcall/common';
-import { type GroupMemberDetail, type GroupSummary, GroupsService } from '@rollcall/identity';
+import {
+  AdminGroupActions,
+  type GroupMemberDetail,
+  type GroupSummary,
+  GroupsService,
+} from '@rollcall/identity';
 import { ScimIntegrationService } from '@rollcall/integration';
 import type {
   GroupDetailResponseDto,
@@ -26,6 +31,7 @@ function toMember(member: GroupMemberDetail): GroupMemberResponseDto {
 export class GroupsAdminService {
   constructor(
     private readonly groups: GroupsService,
+    private readonly actions: AdminGroupActions,
     private readonly integration: ScimIntegrationService,
   ) {}
 
@@ -66,18 +72,18 @@ export class GroupsAdminService {
   }
 
   async create(organizationId: string, displayName: string): Promise<GroupResponseDto> {
-    const group = await this.groups.createManual(organizationId, displayName);
+    const group = await this.actions.createManual(organizationId, displayName);
     return this.toResponse(group, await this.scimEnabled(organizationId));
   }
 
   async rename(organizationId: string, id: string, displayName: string): Promise<GroupResponseDto> {
     const options = await this.options(organizationId);
-    const group = await this.groups.rename(organizationId, id, displayName, options);
+    const group = await this.actions.rename(organizationId, id, displayName, options);
     return this.toResponse(group, options.protectScimManaged);
   }
 
   async delete(organizationId: string, id: string): Promise<void> {
-    await this.groups.deleteManual(organizationId, id, await this.options(organizationId));
+    await this.actions.deleteManual(organizationId, id, await this.options(organizationId));
   }
 
   async addMembers(
@@ -86,11 +92,11 @@ export class GroupsAdminService {
     userIds: string[],
   ): Promise<GroupResponseDto> {
     const options = await this.options(organizationId);
-    const group = await this.groups.addMembers(organizationId, id, userIds, options);
+    const group = await this.actions.addMembers(organizationId, id, userIds, options);
     return this.toResponse(group, options.protectScimManaged);
   }
 
   async removeMember(organizationId: string, id: string, userId: string): Promise<void> {
-    await this.groups.removeMember(organizationId, id, userId, await this.options(organizationId));
+    await this.actions.removeMember(organizationId, id, userId, await this.options(organizationId));
   }
 }

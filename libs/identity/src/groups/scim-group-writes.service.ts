@@ -1,0 +1,146 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { DomainError } from '@rollcall/common';
+import { type Group, type GroupAttributes, type MemberChange, toGroup } from './group.model';
+import {
+  checkDisplayName,
+  checkVersion,
+  displayNameTaken,
+  distinct,
+  GroupCore,
+  translateUniqueViolation,
+} from './group-core.service';
+import { GroupMembersRepository } from './group-members.repository';
+import { GroupsRepository } from './groups.repository';
+
+export interface ScimGroupWrite extends GroupAttributes {
+  /** The complete member list (POST, PUT). */
+  memberIds: string[];
+}
+
+/**
+ * The SCIM use cases of groups: create, replace, modify (PATCH) and delete. Every write is one
+ * transaction that first locks the group row, so concurrent writes to one group apply one after the
+ * other and none is lost; SCIM sees only the memberships of users SCIM can see.
+ */
+@Injectable()
+export class ScimGroupWrites {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly core: GroupCore,
+    private readonly groups: GroupsRepository,
+    private readonly members: GroupMembersRepository,
+  ) {}
+
+  /**
+   * SCIM create with its members. A displayName held by a group SCIM does not manage takes that
+   * group over (like users, SPEC §2): it becomes SCIM-managed with exactly the posted members.
+   */
+  async scimCreate(organizationId: string, write: ScimGroupWrite): Promise<Group> {
+    const displayName = checkDisplayName(write.displayName);
+    return translateUniqueViolation(displayName, () =>
+      this.dataSource.transaction(async (manager) => {
+        const memberIds = distinct(write.memberIds);
+        await this.core.checkMembers(organizationId, memberIds, 'scim', manager);
+        const existing = await this.groups.findByDisplayNameForUpdate(
+          organizationId,
+          displayName,
+          manager,
+        );
+        if (existing?.scimManaged) throw displayNameTaken(displayName);
+        if (existing) {
+          await this.members.removeMembersExcept(
+            organizationId,
+            existing.id,
+            memberIds,
+            'scim',
+            manager,
+          );
+          await this.members.addMembers(organizationId, existing.id, memberIds, manager);
+          const updated = await this.groups.update(
+            existing,
+            { displayName, externalId: write.externalId, scimManaged: true },
+            manager,
+          );
+          return toGroup(updated);
+        }
+        const group = await this.groups.insert(
+          { organizationId, displayName, externalId: write.externalId, scimManaged: true },
+          manager,
+        );
+        await this.members.addMembers(organizationId, group.id, memberIds, manager);
+        return toGroup(group);
+      }),
+    );
+  }
+
+  /** SCIM PUT: the attributes and the complete member list as they should now be. */
+  scimReplace(
+    organizationId: string,
+    id: string,
+    write: ScimGroupWrite,
+    expectedVersion?: number,
+  ): Promise<Group> {
+    return this.scimModify(organizationId, id, expectedVersion, () => write, [
+      { op: 'replace', userIds: write.memberIds },
+    ]);
+  }
+
+  /**
+   * SCIM PATCH: `compute` turns the current group into its new attributes (or undefined for no
+   * change) while the row is locked; then the member changes apply in order. Version and
+   * lastModified move once, and only when something changed.
+   */
+  scimModify(
+    organizationId: string,
+    id: string,
+    expectedVersion: number | undefined,
+    compute: (current: Group) => GroupAttributes | undefined,
+    members: MemberChange[],
+  ): Promise<Group> {
+    let displayName = '';
+    return translateUniqueViolation(
+      () => displayName,
+      () =>
+        this.dataSource.transaction(async (manager) => {
+          const group = await this.core.lock(organizationId, id, manager);
+          checkVersion(group, expectedVersion);
+          const attributes = compute(toGroup(group));
+          const next = attributes
+            ? {
+                displayName: checkDisplayName(attributes.displayName),
+                externalId: attributes.externalId,
+              }
+            : { displayName: group.displayName, externalId: group.externalId };
+          displayName = next.displayName;
+          if (next.displayName !== group.displayName) {
+            await this.core.checkNameFree(organizationId, group.id, next.displayName, manager);
+          }
+          let changed = 0;
+          for (const change of members) {
+            changed += await this.core.applyMemberChange(group, change, 'scim', manager);
+          }
+          if (
+            changed === 0 &&
+            group.scimManaged &&
+            next.displayName === group.displayName &&
+            next.externalId === group.externalId
+          ) {
+            return toGroup(group);
+          }
+          return toGroup(await this.groups.update(group, { ...next, scimManaged: true }, manager));
+        }),
+    );
+  }
+
+  /** SCIM DELETE: the group and its memberships go, the users stay; If-Match must match when given. */
+  async scimDelete(organizationId: string, id: string, expectedVersion?: number): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const group = await this.groups.lock(organizationId, id, manager);
+      if (!group) throw DomainError.notFound('Group');
+      checkVersion(group, expectedVersion);
+      await this.groups.delete(organizationId, id, manager);
+    });
+  }
+}
