@@ -2,7 +2,6 @@ import { type INestApplication } from '@nestjs/common';
 import { type NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { Logger } from 'nestjs-pino';
 import {
   answerClientErrors,
   applySecurityHeaders,
@@ -10,6 +9,7 @@ import {
   bodyParserErrors,
   isBrowserPath,
   ProblemDto,
+  QuietStartUpLogger,
   rejectHostileJson,
   recordHelmet,
   rejectNulInQuery,
@@ -29,7 +29,7 @@ export const BODY_LIMIT = '1mb';
  */
 export function configureApp(app: INestApplication): INestApplication {
   const expressApp = app as NestExpressApplication;
-  expressApp.useLogger(app.get(Logger));
+  expressApp.useLogger(app.get(QuietStartUpLogger));
   expressApp.disable('x-powered-by');
   answerClientErrors(expressApp.getHttpServer());
   expressApp.use(assignRequestId);

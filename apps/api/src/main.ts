@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { Server } from 'node:http';
 import { type INestApplication, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { APP_CONFIG, type AppConfig, ConfigValidationError } from '@rollcall/common';
+import { APP_CONFIG, type AppConfig, ConfigValidationError, LogOutput } from '@rollcall/common';
 import { DataDirectoryLockedError } from '@rollcall/database';
 import { GracefulShutdown } from '@rollcall/operations';
 import { DemoTenantSeeder } from '@rollcall/tenancy';
@@ -15,7 +15,7 @@ async function bootstrap(): Promise<void> {
   const config = app.get<AppConfig>(APP_CONFIG);
   await app.listen(config.port, config.host);
   stopOnSignals(app);
-  printBanner(config, app.get(DemoTenantSeeder));
+  printBanner(config, app.get(DemoTenantSeeder), app.get(LogOutput));
 }
 
 /** How long the requests in flight at SIGTERM may run before their connections are cut. */
@@ -47,8 +47,12 @@ function stopOnSignals(app: INestApplication): void {
   for (const signal of signals) process.on(signal, stop);
 }
 
-/** What a person starting the service needs to know, on stdout rather than in the JSON log. */
-function printBanner(config: AppConfig, seeder: DemoTenantSeeder): void {
+/**
+ * What a person starting the service needs to know: plain text on stdout, not a log line, and the
+ * last thing start-up prints. It goes through the log's own output, behind every line logged while
+ * starting (pino writes asynchronously: a plain stdout write could overtake lines still queued).
+ */
+function printBanner(config: AppConfig, seeder: DemoTenantSeeder, output: LogOutput): void {
   const base = config.publicUrl;
   const database =
     config.database.kind === 'postgres'
@@ -85,7 +89,7 @@ function printBanner(config: AppConfig, seeder: DemoTenantSeeder): void {
       `      -d '{"name":"my key"}'   (list organizations: GET ${base}/api/v1/organizations)`,
     );
   }
-  process.stdout.write(`${lines.join('\n')}\n\n`);
+  output.print(`${lines.join('\n')}\n\n`);
 }
 
 bootstrap().catch((error: unknown) => {

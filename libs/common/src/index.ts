@@ -14,6 +14,18 @@ export {
   ROOT_LOGGER,
 } from './logging/logging.module';
 export { requestLogger, type RequestBindings } from './logging/request-logger';
+export {
+  chooseLogFormat,
+  createLogOutput,
+  LogOutput,
+  prettyMessage,
+  type ChosenLogFormat,
+} from './logging/log-output';
+export {
+  isStartUpChatter,
+  QuietStartUpLogger,
+  START_UP_CONTEXTS,
+} from './logging/start-up-chatter';
 export * from './security/secrets';
 export { CommonModule } from './common.module';
 export * from './http/pagination';

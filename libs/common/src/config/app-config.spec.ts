@@ -39,6 +39,15 @@ describe('loadConfig', () => {
     expect(message).toContain('LOG_LEVEL must be one of');
   });
 
+  it('reads LOG_FORMAT: auto unless json or pretty is asked for', () => {
+    expect(loadConfig({}).logFormat).toBe('auto');
+    expect(loadConfig({ LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(loadConfig({ LOG_FORMAT: 'json', NODE_ENV: 'development' }).logFormat).toBe('json');
+    expect(() => loadConfig({ LOG_FORMAT: 'colour' })).toThrow(
+      /LOG_FORMAT must be one of auto, json, pretty \(got "colour"\)/,
+    );
+  });
+
   it('refuses to start in production without an operator token', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
       /ROLLCALL_OPERATOR_TOKEN is required when NODE_ENV=production/,

@@ -3,6 +3,12 @@ import { resolve } from 'node:path';
 
 export type RuntimeEnvironment = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+/**
+ * How log lines are written: `json` (one JSON object a line), `pretty` (for a person at a terminal,
+ * through pino-pretty, a development dependency) or `auto` (pretty when stdout is a terminal outside
+ * production, else JSON).
+ */
+export type LogFormat = 'auto' | 'json' | 'pretty';
 
 /** Where the system of record lives: a PostgreSQL server, or PGlite embedded in this process. */
 export type DatabaseConfig =
@@ -44,6 +50,8 @@ export interface AppConfig {
   database: DatabaseConfig;
   operatorToken: { value: string; generated: boolean };
   logLevel: LogLevel;
+  /** Unset: `auto`. Ignored when `logSink` is set (always JSON). */
+  logFormat?: LogFormat;
   /** Tests capture the JSON log lines here; unset, they go to stdout. */
   logSink?: LogSink;
   /** Create the `demo` organization when the database holds none. */
@@ -73,6 +81,7 @@ const LOG_LEVELS: readonly LogLevel[] = [
   'trace',
   'silent',
 ];
+const LOG_FORMATS: readonly LogFormat[] = ['auto', 'json', 'pretty'];
 const ENVIRONMENTS: readonly RuntimeEnvironment[] = ['development', 'production', 'test'];
 
 type Env = Record<string, string | undefined>;
@@ -169,6 +178,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
 
   const logLevel = read.oneOf('LOG_LEVEL', LOG_LEVELS, runtime === 'test' ? 'silent' : 'info');
+  const logFormat = read.oneOf('LOG_FORMAT', LOG_FORMATS, 'auto');
   const seedDemo = read.boolean('ROLLCALL_SEED_DEMO', runtime !== 'production');
 
   const smtp = {
@@ -201,6 +211,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     database,
     operatorToken,
     logLevel,
+    logFormat,
     seedDemo,
     smtp,
     outbox,
