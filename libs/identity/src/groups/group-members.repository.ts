@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { Cursor } from '@rollcall/common';
+import { type Cursor, runStatement } from '@rollcall/common';
 import type { UserStatus } from '../users/user.entity';
 import type { GroupMember, GroupMemberDetail, UserGroup } from './group.model';
 
@@ -34,7 +34,8 @@ export class GroupMembersRepository {
     scope: MemberScope,
     manager: EntityManager,
   ): Promise<Set<string>> {
-    const rows = await manager.query<{ id: string }[]>(
+    const rows = await runStatement<{ id: string }>(
+      manager,
       `SELECT u.id FROM users u WHERE u.organization_id = $1 AND u.id = ANY($2::uuid[])
          AND ${scope === 'scim' ? SCIM_VISIBLE_USER : `u.status <> 'anonymized'`}`,
       [organizationId, ids],
@@ -48,7 +49,8 @@ export class GroupMembersRepository {
     ids: string[],
     manager: EntityManager,
   ): Promise<Set<string>> {
-    const rows = await manager.query<{ id: string }[]>(
+    const rows = await runStatement<{ id: string }>(
+      manager,
       'SELECT g.id FROM groups g WHERE g.organization_id = $1 AND g.id = ANY($2::uuid[])',
       [organizationId, ids],
     );
@@ -118,14 +120,16 @@ export class GroupMembersRepository {
     manager: EntityManager,
   ): Promise<{ unknown: string[] }> {
     const wanted = [...new Set(names.map((n) => n.trim()).filter((n) => n !== ''))];
-    const found = await manager.query<{ id: string; name: string }[]>(
+    const found = await runStatement<{ id: string; name: string }>(
+      manager,
       `SELECT g.id, lower(g.display_name) AS name FROM groups g
         WHERE g.organization_id = $1 AND lower(g.display_name) = ANY($2::text[])`,
       [organizationId, wanted.map((n) => n.toLowerCase())],
     );
     const known = new Set(found.map((g) => g.name));
     const ids = found.map((g) => g.id);
-    await manager.query(
+    await runStatement(
+      manager,
       `WITH removed AS (
          DELETE FROM group_members gm
           WHERE gm.organization_id = $1 AND gm.user_id = $2 AND NOT (gm.group_id = ANY($3::uuid[]))
@@ -185,7 +189,7 @@ export class GroupMembersRepository {
   }
 
   private async count(manager: EntityManager, sql: string, params: unknown[]): Promise<number> {
-    const [row] = await manager.query<{ n: number }[]>(sql, params);
+    const [row] = await runStatement<{ n: number }>(manager, sql, params);
     return row?.n ?? 0;
   }
 
@@ -196,7 +200,8 @@ export class GroupMembersRepository {
   async membersOf(organizationId: string, groupIds: string[]): Promise<Map<string, GroupMember[]>> {
     const result = new Map<string, GroupMember[]>(groupIds.map((id) => [id, []]));
     if (groupIds.length === 0) return result;
-    const rows = await this.dataSource.query<{ g: string; u: string; d: string }[]>(
+    const rows = await runStatement<{ g: string; u: string; d: string }>(
+      this.dataSource,
       `SELECT gm.group_id AS g, gm.user_id AS u, COALESCE(u.display_name, u.user_name) AS d
        FROM group_members gm JOIN users u ON u.id = gm.user_id AND u.organization_id = gm.organization_id
        WHERE gm.organization_id = $1 AND gm.group_id = ANY($2::uuid[]) AND ${SCIM_VISIBLE_USER}
@@ -217,15 +222,14 @@ export class GroupMembersRepository {
     const params: unknown[] = [organizationId, groupId, limit + 1];
     const keyset = after ? 'AND (gm.created_at, gm.user_id) > ($4::timestamptz, $5::uuid)' : '';
     if (after) params.push(after.createdAt.toISOString(), after.id);
-    const rows = await this.dataSource.query<
-      {
-        user_id: string;
-        user_name: string;
-        display_name: string | null;
-        status: UserStatus;
-        created_at: Date | string;
-      }[]
-    >(
+    const rows = await runStatement<{
+      user_id: string;
+      user_name: string;
+      display_name: string | null;
+      status: UserStatus;
+      created_at: Date | string;
+    }>(
+      this.dataSource,
       `SELECT gm.user_id, u.user_name, u.display_name, u.status, gm.created_at
        FROM group_members gm JOIN users u ON u.id = gm.user_id AND u.organization_id = gm.organization_id
        WHERE gm.organization_id = $1 AND gm.group_id = $2 ${keyset}
@@ -250,7 +254,8 @@ export class GroupMembersRepository {
   async memberCounts(organizationId: string, groupIds: string[]): Promise<Map<string, number>> {
     const result = new Map<string, number>(groupIds.map((id) => [id, 0]));
     if (groupIds.length === 0) return result;
-    const rows = await this.dataSource.query<{ g: string; n: number }[]>(
+    const rows = await runStatement<{ g: string; n: number }>(
+      this.dataSource,
       `SELECT gm.group_id AS g, count(*)::int AS n FROM group_members gm
        WHERE gm.organization_id = $1 AND gm.group_id = ANY($2::uuid[]) GROUP BY gm.group_id`,
       [organizationId, groupIds],
@@ -266,7 +271,8 @@ export class GroupMembersRepository {
   ): Promise<Map<string, UserGroup[]>> {
     const result = new Map<string, UserGroup[]>(userIds.map((id) => [id, []]));
     if (userIds.length === 0) return result;
-    const rows = await this.dataSource.query<{ u: string; g: string; d: string }[]>(
+    const rows = await runStatement<{ u: string; g: string; d: string }>(
+      this.dataSource,
       `SELECT gm.user_id AS u, g.id AS g, g.display_name AS d
        FROM group_members gm JOIN groups g ON g.id = gm.group_id AND g.organization_id = gm.organization_id
        WHERE gm.organization_id = $1 AND gm.user_id = ANY($2::uuid[])

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, In } from 'typeorm';
-import type { Cursor } from '@rollcall/common';
+import { type Cursor, runStatement } from '@rollcall/common';
 import { GroupEntity } from './group.entity';
 
 /** A page of groups chosen by a SQL condition over the alias `g` (tenant scope added here). */
@@ -98,7 +98,8 @@ export class GroupsRepository {
     const order = search.orderBy
       ? `${search.orderBy} ${direction} NULLS LAST, g.created_at ${direction}, g.id ${direction}`
       : 'g.created_at ASC, g.id ASC';
-    const ids = await this.dataSource.query<{ id: string }[]>(
+    const ids = await runStatement<{ id: string }>(
+      this.dataSource,
       `SELECT g.id FROM groups g WHERE g.organization_id = $1 ${search.where ? `AND (${search.where})` : ''}
        ORDER BY ${order} OFFSET ${search.offset} LIMIT ${search.limit}`,
       [organizationId, ...(search.params ?? [])],
@@ -117,7 +118,8 @@ export class GroupsRepository {
     where?: string,
     params: unknown[] = [],
   ): Promise<number> {
-    const [row] = await this.dataSource.query<{ n: number }[]>(
+    const [row] = await runStatement<{ n: number }>(
+      this.dataSource,
       `SELECT count(*)::int AS n FROM groups g WHERE g.organization_id = $1 ${where ? `AND (${where})` : ''}`,
       [organizationId, ...params],
     );
