@@ -4,6 +4,7 @@
  * of rows (EXPLAIN ANALYZE of the very statements the request ran). Reads that exclude members never
  * touch group_members; a read with members runs one query for all of them.
  */
+import { observeStatements } from '@rollcall/common';
 import { aScimTenant, type ScimTenant } from './support/factories';
 import { scimClient, type ScimClient } from './support/scim-client';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -33,6 +34,7 @@ describe('SCIM /Groups at scale', () => {
   let small: string;
   let outsider: string;
   let queries: Logged[] = [];
+  let stopObserving: () => void = () => undefined;
 
   beforeAll(async () => {
     app = await startTestApp();
@@ -67,12 +69,15 @@ describe('SCIM /Groups at scale', () => {
     );
     await app.dataSource.query('ANALYZE group_members');
     await app.dataSource.query('ANALYZE users');
-    // Every statement the application sends, with its parameters.
-    jest.spyOn(app.dataSource.logger, 'logQuery').mockImplementation((sql, params) => {
-      queries.push({ sql, params: params ?? [] });
+    // Every statement the application sends, with its parameters (the statement seam's log).
+    stopObserving = observeStatements((sql, params) => {
+      queries.push({ sql, params: [...(params ?? [])] });
     });
   }, 120_000);
-  afterAll(() => app.close());
+  afterAll(async () => {
+    stopObserving();
+    await app.close();
+  });
 
   const count = async (groupId: string): Promise<number> =>
     (
