@@ -47,6 +47,17 @@ export { escapeHtml, htmlPage, isBrowserPath } from './http/html';
 export { runStatement, runStatementForOne } from './database/statement';
 export { newestFirst } from './database/newest-first';
 export {
+  catalogEntry,
+  catalogOrder,
+  sortExpressions,
+  textColumn,
+  type CatalogSearch,
+  type RelationSubAttribute,
+  type SearchColumn,
+  type SearchColumns,
+  type SearchColumnType,
+} from './database/search-columns';
+export {
   observeStatements,
   StatementLogger,
   type StatementObserver,

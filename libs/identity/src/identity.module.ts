@@ -16,6 +16,7 @@ import { PersonalDataHolders } from './users/personal-data';
 import { ScimUserWrites } from './users/scim-user-writes.service';
 import { UserCore } from './users/user-core.service';
 import { UserSignIn } from './users/user-sign-in.service';
+import { UserSearchRepository } from './users/user-search.repository';
 import { UsersRepository } from './users/users.repository';
 import { OrganizationsRepository } from './organizations/organizations.repository';
 import { OrganizationsService } from './organizations/organizations.service';
@@ -35,6 +36,7 @@ import { OrganizationsService } from './organizations/organizations.service';
     OutboxService,
     SeatUsageService,
     UsersRepository,
+    UserSearchRepository,
     UserCore,
     ScimUserWrites,
     AdminUserActions,

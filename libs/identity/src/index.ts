@@ -28,7 +28,11 @@ export {
   type SsoSignInResult,
 } from './users/user-sign-in.service';
 export type { User, UserProfile } from './users/user.model';
-export type { UserSearch } from './users/users.repository';
+export {
+  USER_SEARCH_COLUMNS,
+  USER_SORT_EXPRESSIONS,
+  type UserSearch,
+} from './users/user-search.repository';
 export {
   USER_STATUSES,
   ROLES,
@@ -65,7 +69,11 @@ export type {
   UserGroup,
 } from './groups/group.model';
 export { MAX_DISPLAY_NAME_LENGTH as MAX_GROUP_DISPLAY_NAME_LENGTH } from './groups/group.model';
-export type { GroupSearch } from './groups/groups.repository';
+export {
+  GROUP_SEARCH_COLUMNS,
+  GROUP_SORT_EXPRESSIONS,
+  type GroupSearch,
+} from './groups/groups.repository';
 export { OutboxService, type ClaimedMessage, type OutboxBacklog } from './outbox/outbox.service';
 export { OUTBOX_KINDS, type OutboxKind } from './outbox/outbox-message.entity';
 export {

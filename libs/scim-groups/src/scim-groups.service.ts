@@ -18,7 +18,7 @@ import {
   compileSearch,
   versionFromIfMatch,
 } from '@rollcall/scim';
-import { groupColumn, GROUP_SORT_COLUMNS } from './group-columns';
+import { GROUP_COLUMNS } from './group-columns';
 import { readGroupAttributes, readGroupDocument, toScimGroup } from './group-document';
 import { planGroupPatch } from './group-patch';
 
@@ -134,10 +134,7 @@ export class ScimGroupsService {
 
   async search(organizationId: string, query: ScimQuery): Promise<ListResponse<Json>> {
     const projection = checkedProjection(query);
-    const { paging, search } = compileSearch(query, GROUP_RESOURCE, {
-      filter: groupColumn,
-      sort: GROUP_SORT_COLUMNS,
-    });
+    const { paging, search } = compileSearch(query, GROUP_RESOURCE, GROUP_COLUMNS);
     const { total, groups } = await this.groups.searchForScim(organizationId, search);
     return listResponse(total, paging, await this.documents(organizationId, groups, projection));
   }

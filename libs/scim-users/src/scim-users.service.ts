@@ -19,7 +19,7 @@ import {
   versionFromIfMatch,
 } from '@rollcall/scim';
 import { readUserDocument, toScimUser } from './user-document';
-import { USER_COLUMNS, USER_SORT_COLUMNS } from './user-columns';
+import { USER_COLUMNS } from './user-columns';
 
 type Json = Record<string, unknown>;
 
@@ -165,10 +165,7 @@ export class ScimUsersService {
 
   async search(organizationId: string, query: ScimQuery): Promise<ListResponse<Json>> {
     const projection = readProjection(query.attributes, query.excludedAttributes);
-    const { paging, search } = compileSearch(query, USER_RESOURCE, {
-      filter: (path) => USER_COLUMNS[path],
-      sort: USER_SORT_COLUMNS,
-    });
+    const { paging, search } = compileSearch(query, USER_RESOURCE, USER_COLUMNS);
     const { total, users } = await this.lifecycle.searchForScim(organizationId, search);
     const groups = await this.groupsOf(
       organizationId,

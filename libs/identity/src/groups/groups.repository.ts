@@ -1,19 +1,48 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, In } from 'typeorm';
-import { type Cursor, runStatement } from '@rollcall/common';
+import {
+  catalogOrder,
+  type CatalogSearch,
+  type Cursor,
+  runStatement,
+  type SearchColumns,
+  sortExpressions,
+  textColumn as text,
+} from '@rollcall/common';
 import { GroupEntity } from './group.entity';
 
-/** A page of groups chosen by a SQL condition over the alias `g` (tenant scope added here). */
-export interface GroupSearch {
-  where?: string;
-  params?: unknown[];
-  /** SQL expression over `g` to sort by (never user input), then by created_at, id. */
-  orderBy?: string;
-  descending?: boolean;
-  offset: number;
-  limit: number;
-}
+/** A search compiled over `GROUP_SEARCH_COLUMNS` (alias `g`), sorted by one of `GROUP_SORT_EXPRESSIONS`. */
+export type GroupSearch = CatalogSearch;
+
+/**
+ * Where each searchable group attribute lives (alias `g` for `groups`), by lowercased name.
+ * `members` is a relation: a condition on it becomes an EXISTS over `group_members` that the
+ * (group_id, user_id) primary key serves, counting only the members SCIM can see.
+ */
+export const GROUP_SEARCH_COLUMNS: SearchColumns = {
+  id: text('g.id::text', true),
+  externalid: text('g.external_id', true),
+  // lower(display_name) = lower($n): the unique (organization_id, lower(display_name)) index serves it.
+  displayname: text('g.display_name'),
+  created: { kind: 'column', sql: 'g.created_at', type: 'dateTime', caseExact: false },
+  lastmodified: { kind: 'column', sql: 'g.updated_at', type: 'dateTime', caseExact: false },
+  members: {
+    kind: 'relation',
+    subAttributes: {
+      value: { sql: 'gm.user_id', type: 'string', caseExact: true, uuid: true },
+      display: { sql: 'COALESCE(mu.display_name, mu.user_name)', type: 'string', caseExact: false },
+      type: { sql: `'User'`, type: 'string', caseExact: false },
+    },
+    exists: (condition) =>
+      'EXISTS (SELECT 1 FROM group_members gm JOIN users mu ON mu.id = gm.user_id ' +
+      `WHERE gm.group_id = g.id AND mu.scim_visible AND mu.status <> 'anonymized' AND ${condition})`,
+  },
+};
+
+/** Sort keys: the single-valued attributes. */
+export const GROUP_SORT_EXPRESSIONS: Readonly<Record<string, string>> =
+  sortExpressions(GROUP_SEARCH_COLUMNS);
 
 /**
  * The `groups` table: group rows, locked for writes, and the lists over them (memberships live in
@@ -94,14 +123,10 @@ export class GroupsRepository {
   // ---- lists -------------------------------------------------------------------------------
 
   async search(organizationId: string, search: GroupSearch): Promise<GroupEntity[]> {
-    const direction = search.descending ? 'DESC' : 'ASC';
-    const order = search.orderBy
-      ? `${search.orderBy} ${direction} NULLS LAST, g.created_at ${direction}, g.id ${direction}`
-      : 'g.created_at ASC, g.id ASC';
     const ids = await runStatement<{ id: string }>(
       this.dataSource,
       `SELECT g.id FROM groups g WHERE g.organization_id = $1 ${search.where ? `AND (${search.where})` : ''}
-       ORDER BY ${order} OFFSET ${search.offset} LIMIT ${search.limit}`,
+       ORDER BY ${catalogOrder(search, 'g')} OFFSET ${search.offset} LIMIT ${search.limit}`,
       [organizationId, ...(search.params ?? [])],
     );
     if (ids.length === 0) return [];

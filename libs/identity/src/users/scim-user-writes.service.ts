@@ -6,7 +6,8 @@ import { LicensePoolsRepository } from '../license-pools/license-pools.repositor
 import { decidePool, describeRejection, type NamedPool } from '../license-pools/pool-policy';
 import { isUniqueViolation, UserCore, userNameTaken } from './user-core.service';
 import { applyProfile, toUser, type User, type UserProfile } from './user.model';
-import { type UserRow, UsersRepository, type UserSearch } from './users.repository';
+import { type UserSearch, UserSearchRepository } from './user-search.repository';
+import { type UserRow, UsersRepository } from './users.repository';
 
 export interface ScimWrite {
   profile: UserProfile;
@@ -27,6 +28,7 @@ export class ScimUserWrites {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersRepository,
+    private readonly userSearch: UserSearchRepository,
     private readonly pools: LicensePoolsRepository,
     private readonly core: UserCore,
   ) {}
@@ -123,7 +125,7 @@ export class ScimUserWrites {
     organizationId: string,
     search: UserSearch,
   ): Promise<{ total: number; users: User[] }> {
-    const { total, rows } = await this.users.searchScimVisible(organizationId, search);
+    const { total, rows } = await this.userSearch.searchScimVisible(organizationId, search);
     return { total, users: rows.map((r) => toUser(r.user, r.pool)) };
   }
 

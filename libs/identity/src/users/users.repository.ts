@@ -11,20 +11,6 @@ export interface UserRow {
   pool: { id: string; name: string; isDefault: boolean };
 }
 
-/**
- * A page of users chosen by a condition over the alias `u` that the SCIM filter compiler made
- * (tenant scope, and what SCIM may see, added here).
- */
-export interface UserSearch {
-  where?: string;
-  params?: unknown[];
-  /** SQL expression over `u` to sort by (never user input), then by created_at, id. */
-  orderBy?: string;
-  descending?: boolean;
-  offset: number;
-  limit: number;
-}
-
 @Injectable()
 export class UsersRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -181,32 +167,6 @@ export class UsersRepository {
     return user;
   }
 
-  /** Users SCIM may see (not deleted through SCIM, not anonymized) matching the search, and how many. */
-  async searchScimVisible(
-    organizationId: string,
-    search: UserSearch,
-  ): Promise<{ total: number; rows: UserRow[] }> {
-    const where = `u.scim_visible AND u.status <> 'anonymized'${search.where ? ` AND (${search.where})` : ''}`;
-    const total = await this.count(organizationId, where, search.params);
-    const rows = search.limit > 0 ? await this.search(organizationId, { ...search, where }) : [];
-    return { total, rows };
-  }
-
-  private async search(organizationId: string, search: UserSearch): Promise<UserRow[]> {
-    const params = [organizationId, ...(search.params ?? [])];
-    const direction = search.descending ? 'DESC' : 'ASC';
-    const order = search.orderBy
-      ? `${search.orderBy} ${direction} NULLS LAST, u.created_at ${direction}, u.id ${direction}`
-      : 'u.created_at ASC, u.id ASC';
-    const ids = await runStatement<{ id: string }>(
-      this.dataSource,
-      `SELECT u.id FROM users u WHERE u.organization_id = $1 ${search.where ? `AND (${search.where})` : ''}
-       ORDER BY ${order} OFFSET ${search.offset} LIMIT ${search.limit}`,
-      params,
-    );
-    return this.loadRows(organizationId, ids);
-  }
-
   /**
    * A page of the admin list: users matching the criteria ordered by `(sort key, id)` in one
    * direction, after the position given, each with `lower(user_name)` (the userName sort key as
@@ -259,7 +219,8 @@ export class UsersRepository {
     return admins.length;
   }
 
-  private async loadRows(organizationId: string, ids: { id: string }[]): Promise<UserRow[]> {
+  /** The rows of `ids` (with their pools), in the order given; ids no longer there are left out. */
+  async loadRows(organizationId: string, ids: { id: string }[]): Promise<UserRow[]> {
     if (ids.length === 0) return [];
     const users = await this.repo().findBy(ids.map(({ id }) => ({ id, organizationId })));
     const pools = await this.dataSource
@@ -276,19 +237,6 @@ export class UsersRepository {
         ? [{ user, pool: { id: pool.id, name: pool.name, isDefault: pool.isDefault } }]
         : [];
     });
-  }
-
-  private async count(
-    organizationId: string,
-    where?: string,
-    params: unknown[] = [],
-  ): Promise<number> {
-    const [row] = await runStatement<{ n: number }>(
-      this.dataSource,
-      `SELECT count(*)::int AS n FROM users u WHERE u.organization_id = $1 ${where ? `AND (${where})` : ''}`,
-      [organizationId, ...params],
-    );
-    return row?.n ?? 0;
   }
 }
 

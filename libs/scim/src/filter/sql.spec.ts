@@ -2,7 +2,7 @@ import { DomainError } from '@rollcall/common';
 import { parseFilter } from './parser';
 import { compileFilter, SqlParams, type SqlColumn } from './sql';
 import { FIXTURE_COMMON, FIXTURE_SCHEMA } from './testing/fixtures';
-import { fixtureMapping } from './testing/sql-mapping';
+import { fixtureMapping, jsonbElements } from './testing/sql-mapping';
 import { failure } from './testing/failure';
 
 function compile(filter: string, params = new SqlParams()) {
@@ -213,6 +213,7 @@ describe('compileFilter', () => {
             kind: 'jsonArray',
             sql: 'u.emails',
             subAttributes: { value: { type: 'string', caseExact: false } },
+            exists: jsonbElements('u.emails'),
           }
         : undefined;
     const error = failure(() =>

@@ -1,7 +1,8 @@
 /**
- * Compiles RFC 7644 §3.4.2.2 filters to a parameterized PostgreSQL (15+) WHERE fragment. Input values
- * only ever travel as `$n` parameters; the SQL text is made of the caller's column expressions, the
- * schema's sub-attribute names (quoted as literals) and fixed keywords.
+ * Compiles RFC 7644 §3.4.2.2 filters to a parameterized PostgreSQL (15+) boolean expression over a
+ * repository's search catalog (libs/common's SearchColumns). Input values only ever travel as `$n`
+ * parameters; the SQL text is made of the catalog's expressions, the schema's sub-attribute names
+ * (quoted as literals) and operators. The compiler names no table: every FROM is the catalog's.
  *
  * Same semantics as the in-memory evaluator (evaluate.ts):
  * - caseExact false → `lower(col) = lower($1::text)`, `lower(col) LIKE lower($2::text) ESCAPE '\'`
@@ -10,17 +11,17 @@
  * - gt/ge/lt/le on text compare with COLLATE "C" (code point order, the same on every server);
  * - ne is `IS DISTINCT FROM` (an absent value is unequal); `eq null` → not present;
  * - `pr` → `col IS NOT NULL` (and `<> ''` for text); jsonb arrays → a non-empty array;
- * - multi-valued attributes stored as jsonb arrays → `EXISTS (SELECT 1 FROM
- *   jsonb_array_elements(col) AS e1 WHERE …)`, plus a GIN-servable `value_index @> ARRAY[lower($n)]`
- *   prefilter when an eq on the case-insensitive `value` sub-attribute is required for a match;
+ * - multi-valued attributes stored as jsonb arrays → the catalog's `exists(alias, condition)` around
+ *   a condition on one element (an EXISTS over `jsonb_array_elements(col)`), plus a GIN-servable
+ *   `value_index @> ARRAY[lower($n)]` prefilter when an eq on the case-insensitive `value`
+ *   sub-attribute is required for a match;
  * - multi-valued attributes stored as rows of another table (`relation` columns, e.g. group members)
- *   → whatever SQL the mapping's `exists(condition)` wraps around a condition on the related row,
- *   typically a correlated `EXISTS (SELECT 1 FROM join_table …)` that an index serves; a `uuid`
- *   sub-attribute compares eq/ne as uuid (index-friendly), and a value that is not a UUID matches
- *   nothing;
+ *   → the catalog's `exists(condition)` around a condition on the related row, typically a
+ *   correlated EXISTS over the join table that an index serves; a `uuid` sub-attribute compares
+ *   eq/ne as uuid (index-friendly), and a value that is not a UUID matches nothing;
  * - `not X` → `(X) IS NOT TRUE`, so SQL NULLs never turn a negation into "unknown".
  */
-import { DomainError } from '@rollcall/common';
+import { DomainError, type RelationSubAttribute, type SearchColumn } from '@rollcall/common';
 import type {
   AttributeDefinition,
   AttributeType,
@@ -39,43 +40,9 @@ import {
 } from './target';
 import { categoryOf, escapeLike, readComparison, type Expected } from './values';
 
-export type SqlColumn =
-  /** A scalar column expression, e.g. 'u.user_name'. */
-  | { kind: 'column'; sql: string; type: AttributeType; caseExact: boolean }
-  | {
-      /** A jsonb column holding an array of objects (emails, phoneNumbers, addresses, members…). */
-      kind: 'jsonArray';
-      /** e.g. 'u.emails' */
-      sql: string;
-      /** Keys lowercased: 'value', 'type', 'primary', 'display'… */
-      subAttributes: Record<string, { type: AttributeType; caseExact: boolean }>;
-      /** Optional text[] column holding lower(value) of every element, GIN-indexed. */
-      valueIndex?: string;
-    }
-  | {
-      /** A multi-valued complex attribute stored as rows of another table (a group's members). */
-      kind: 'relation';
-      /** Keys lowercased ('value', 'display', 'type'): SQL expressions over the related row. */
-      subAttributes: Record<string, RelationSubAttribute>;
-      /**
-       * SQL that holds when some related row satisfies `condition` (a boolean SQL expression over
-       * the related row), e.g. `(c) => \`EXISTS (SELECT 1 FROM group_members gm WHERE
-       * gm.group_id = g.id AND ${c})\``. Fixed SQL: the condition carries the only parameters.
-       */
-      exists: (condition: string) => string;
-    };
-
-/** A sub-attribute of a `relation` column: an expression over the related row. */
-export interface RelationSubAttribute {
-  sql: string;
-  type: AttributeType;
-  caseExact: boolean;
-  /**
-   * The expression is a uuid column: `eq`/`ne` compare it as a uuid (so an index on it serves
-   * them) and a value that is not a UUID matches nothing; other operators compare its text form.
-   */
-  uuid?: boolean;
-}
+/** A column of a repository's search catalog (libs/common's SearchColumn). */
+export type SqlColumn = SearchColumn;
+export type { RelationSubAttribute };
 
 /** Receives a canonical path lowercased ('username', 'name.givenname', 'emails', 'urn:…:department'). */
 export type SqlMapping = (canonicalPath: string) => SqlColumn | undefined;
@@ -572,7 +539,7 @@ function exists(
 ): string {
   context.aliases += 1;
   const alias = `e${context.aliases}`;
-  return `EXISTS (SELECT 1 FROM jsonb_array_elements(${column.sql}) AS ${alias} WHERE ${where(alias)})`;
+  return column.exists(alias, where(alias));
 }
 
 /** Values of `value eq …` comparisons every match must satisfy (reached through `and` only). */

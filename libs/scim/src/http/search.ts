@@ -1,4 +1,4 @@
-import { DomainError } from '@rollcall/common';
+import { type CatalogSearch, DomainError } from '@rollcall/common';
 import { parseAttributeList, parseFilter } from '../filter/parser';
 import { resolveAttribute } from '../filter/resolve';
 import { compileFilter, type SqlColumn, SqlParams } from '../filter/sql';
@@ -7,25 +7,18 @@ import type { ResourceSchema } from '../schema/types';
 import { type Paging, parsePaging } from './list';
 import { optionalString, type ScimQuery, readSortOrder } from './query';
 
-/** Where a resource type's attributes live in SQL, for filtering and sorting. */
+/** Where a resource type's attributes live in SQL (its repository's catalog), for filtering and sorting. */
 export interface ResourceColumns {
   /** By lowercased canonical path (see compileFilter). */
   filter: (canonicalPath: string) => SqlColumn | undefined;
-  /** Sortable expressions by lowercased canonical path. */
-  sort: Record<string, string>;
+  /** The sort expression of a lowercased canonical path, if it is sortable. */
+  sort: (canonicalPath: string) => string | undefined;
 }
 
 /** A list or search request compiled to parameterized SQL over the resource's table. */
 export interface CompiledSearch {
   paging: Paging;
-  search: {
-    where?: string;
-    params?: unknown[];
-    orderBy?: string;
-    descending: boolean;
-    offset: number;
-    limit: number;
-  };
+  search: CatalogSearch & { descending: boolean };
 }
 
 /**
@@ -49,7 +42,7 @@ export function compileSearch(
   if (sortBy) {
     const [path] = parseAttributeList(sortBy);
     const resolved = path && resolveAttribute(resource, path, common);
-    orderBy = resolved && columns.sort[resolved.canonicalPath.toLowerCase()];
+    orderBy = resolved ? columns.sort(resolved.canonicalPath.toLowerCase()) : undefined;
     if (!orderBy) {
       throw new DomainError('invalid_value', `${resource.name}s cannot be sorted by "${sortBy}".`);
     }

@@ -9,6 +9,11 @@ const text = (sql: string, caseExact = false): SqlColumn => ({
   caseExact,
 });
 
+const elements =
+  (sql: string) =>
+  (alias: string, condition: string): string =>
+    `EXISTS (SELECT 1 FROM jsonb_array_elements(${sql}) AS ${alias} WHERE ${condition})`;
+
 const ext = EXT_URN.toLowerCase();
 
 export const FIXTURE_COLUMNS: Record<string, SqlColumn> = {
@@ -36,6 +41,7 @@ export const FIXTURE_COLUMNS: Record<string, SqlColumn> = {
       display: { type: 'string', caseExact: false },
     },
     valueIndex: 'u.email_values',
+    exists: elements('u.emails'),
   },
   tokens: {
     kind: 'jsonArray',
@@ -44,12 +50,15 @@ export const FIXTURE_COLUMNS: Record<string, SqlColumn> = {
       value: { type: 'string', caseExact: true },
       type: { type: 'string', caseExact: false },
     },
+    exists: elements('u.tokens'),
   },
   'meta.created': { kind: 'column', sql: 'u.created_at', type: 'dateTime', caseExact: false },
   'meta.lastmodified': { kind: 'column', sql: 'u.updated_at', type: 'dateTime', caseExact: false },
   [`${ext}:department`]: text('u.department'),
   [`${ext}:manager.value`]: text('u.manager_id'),
 };
+
+export { elements as jsonbElements };
 
 export function fixtureMapping(canonicalPath: string): SqlColumn | undefined {
   return Object.prototype.hasOwnProperty.call(FIXTURE_COLUMNS, canonicalPath)

@@ -1,0 +1,109 @@
+/**
+ * Where a resource's searchable attributes live in its table: the catalog a repository publishes
+ * so that a filter compiler (libs/scim's, for SCIM filters) can turn conditions into SQL without
+ * knowing a table, a column or a FROM clause. Every entry is fixed SQL written by the repository;
+ * the compiler adds only operators and `$n` parameters.
+ */
+
+/** The value types a column holds (the RFC 7643 §2.3 data types). */
+export type SearchColumnType =
+  'string' | 'boolean' | 'decimal' | 'integer' | 'dateTime' | 'reference' | 'complex' | 'binary';
+
+export type SearchColumn =
+  /** A scalar column expression, e.g. 'u.user_name'. */
+  | { kind: 'column'; sql: string; type: SearchColumnType; caseExact: boolean }
+  | {
+      /** A jsonb column holding an array of objects (emails, phoneNumbers, addresses…). */
+      kind: 'jsonArray';
+      /** e.g. 'u.emails' */
+      sql: string;
+      /** Keys lowercased: 'value', 'type', 'primary', 'display'… */
+      subAttributes: Record<string, { type: SearchColumnType; caseExact: boolean }>;
+      /** Optional text[] column holding lower(value) of every element, GIN-indexed. */
+      valueIndex?: string;
+      /**
+       * SQL that holds when some element, named `alias` (a jsonb object), satisfies `condition`.
+       * See `jsonArrayColumn` in the repositories.
+       */
+      exists: (alias: string, condition: string) => string;
+    }
+  | {
+      /** A multi-valued complex attribute stored as rows of another table (a group's members). */
+      kind: 'relation';
+      /** Keys lowercased ('value', 'display', 'type'): SQL expressions over the related row. */
+      subAttributes: Record<string, RelationSubAttribute>;
+      /**
+       * SQL that holds when some related row satisfies `condition` (a boolean SQL expression over
+       * the related row). Fixed SQL: the condition carries the only parameters.
+       */
+      exists: (condition: string) => string;
+    };
+
+/** A sub-attribute of a `relation` column: an expression over the related row. */
+export interface RelationSubAttribute {
+  sql: string;
+  type: SearchColumnType;
+  caseExact: boolean;
+  /**
+   * The expression is a uuid column: `eq`/`ne` compare it as a uuid (so an index on it serves
+   * them) and a value that is not a UUID matches nothing; other operators compare its text form.
+   */
+  uuid?: boolean;
+}
+
+/** A scalar text column; case-insensitive unless `caseExact`. */
+export function textColumn(sql: string, caseExact = false): SearchColumn {
+  return { kind: 'column', sql, type: 'string', caseExact };
+}
+
+/**
+ * A page of a search compiled over a repository's catalog: `where` is made of the catalog's
+ * expressions and operators, its values `$n` parameters after the organization's `$1`; `orderBy` is
+ * one of the catalog's sort expressions (then by created_at, id).
+ */
+export interface CatalogSearch {
+  where?: string;
+  params?: unknown[];
+  orderBy?: string;
+  descending?: boolean;
+  offset: number;
+  limit: number;
+}
+
+/** A catalog: searchable attributes by lowercased name. */
+export type SearchColumns = Readonly<Record<string, SearchColumn>>;
+
+/** A catalog's (or sort table's) entry for `name`, never one of Object.prototype's. */
+export function catalogEntry<T>(catalog: Readonly<Record<string, T>>, name: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(catalog, name) ? catalog[name] : undefined;
+}
+
+/**
+ * Sort expressions of a catalog's scalar columns: case-insensitive text by its lowercase form (as
+ * SCIM compares it), everything else as stored. Multi-valued attributes are added by the caller.
+ */
+export function sortExpressions(columns: SearchColumns): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(columns).flatMap(([name, column]) =>
+      column.kind === 'column'
+        ? [
+            [
+              name,
+              column.type === 'string' && !column.caseExact ? `lower(${column.sql})` : column.sql,
+            ],
+          ]
+        : [],
+    ),
+  );
+}
+
+/**
+ * The ordering of a catalog search over the table aliased `alias`: its sort expression (absent
+ * values last), then creation time and id, so that pages are stable; by creation when unsorted.
+ */
+export function catalogOrder(search: CatalogSearch, alias: string): string {
+  const direction = search.descending ? 'DESC' : 'ASC';
+  return search.orderBy
+    ? `${search.orderBy} ${direction} NULLS LAST, ${alias}.created_at ${direction}, ${alias}.id ${direction}`
+    : `${alias}.created_at ASC, ${alias}.id ASC`;
+}

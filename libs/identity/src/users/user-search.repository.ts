@@ -1,0 +1,140 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import {
+  catalogOrder,
+  type CatalogSearch,
+  runStatement,
+  type SearchColumn,
+  type SearchColumns,
+  sortExpressions,
+  textColumn as text,
+} from '@rollcall/common';
+import { type UserRow, UsersRepository } from './users.repository';
+
+/** A search compiled over `USER_SEARCH_COLUMNS` (alias `u`), sorted by one of `USER_SORT_EXPRESSIONS`. */
+export type UserSearch = CatalogSearch;
+
+const at = (sql: string): SearchColumn => ({
+  kind: 'column',
+  sql,
+  type: 'dateTime',
+  caseExact: false,
+});
+
+/** A jsonb array of objects: a condition holds for some element, named `alias`. */
+const jsonArray = (
+  sql: string,
+  subAttributes: Record<string, { type: 'string' | 'boolean'; caseExact: boolean }>,
+  valueIndex?: string,
+): SearchColumn => ({
+  kind: 'jsonArray',
+  sql,
+  subAttributes,
+  ...(valueIndex ? { valueIndex } : {}),
+  exists: (alias, condition) =>
+    `EXISTS (SELECT 1 FROM jsonb_array_elements(${sql}) AS ${alias} WHERE ${condition})`,
+});
+
+const MULTI_VALUE_SUBS = {
+  value: { type: 'string', caseExact: false },
+  display: { type: 'string', caseExact: false },
+  type: { type: 'string', caseExact: false },
+  primary: { type: 'boolean', caseExact: false },
+} as const;
+
+const ADDRESS_SUBS = {
+  formatted: { type: 'string', caseExact: false },
+  streetaddress: { type: 'string', caseExact: false },
+  locality: { type: 'string', caseExact: false },
+  region: { type: 'string', caseExact: false },
+  postalcode: { type: 'string', caseExact: false },
+  country: { type: 'string', caseExact: false },
+  type: { type: 'string', caseExact: false },
+  primary: { type: 'boolean', caseExact: false },
+} as const;
+
+/**
+ * Where each searchable user attribute lives in the `users` table (alias `u`), by the lowercased
+ * path of the user model: profile attributes as named there (`name.givenname`, `emails`),
+ * `enterprise.<attribute>` for the enterprise extension, `active`, `licensepoolname`, `created`
+ * and `lastmodified`.
+ */
+export const USER_SEARCH_COLUMNS: SearchColumns = {
+  id: text('u.id::text', true),
+  externalid: text('u.external_id', true),
+  username: text('u.user_name'),
+  displayname: text('u.display_name'),
+  nickname: text('u.nick_name'),
+  profileurl: text('u.profile_url', true),
+  title: text('u.title'),
+  usertype: text('u.user_type'),
+  preferredlanguage: text('u.preferred_language'),
+  locale: text('u.locale'),
+  timezone: text('u.timezone'),
+  'name.formatted': text('u.formatted_name'),
+  'name.familyname': text('u.family_name'),
+  'name.givenname': text('u.given_name'),
+  'name.middlename': text('u.middle_name'),
+  'name.honorificprefix': text('u.honorific_prefix'),
+  'name.honorificsuffix': text('u.honorific_suffix'),
+  active: {
+    kind: 'column',
+    sql: `(u.status IN ('provisioned', 'pending', 'active'))`,
+    type: 'boolean',
+    caseExact: false,
+  },
+  emails: jsonArray('u.emails', MULTI_VALUE_SUBS, 'u.email_values'),
+  phonenumbers: jsonArray('u.phone_numbers', MULTI_VALUE_SUBS),
+  ims: jsonArray('u.ims', MULTI_VALUE_SUBS),
+  photos: jsonArray('u.photos', MULTI_VALUE_SUBS),
+  addresses: jsonArray('u.addresses', ADDRESS_SUBS),
+  created: at('u.created_at'),
+  lastmodified: at('u.updated_at'),
+  'enterprise.employeenumber': text(`(u.enterprise->>'employeeNumber')`),
+  'enterprise.costcenter': text(`(u.enterprise->>'costCenter')`),
+  'enterprise.organization': text(`(u.enterprise->>'organization')`),
+  'enterprise.division': text(`(u.enterprise->>'division')`),
+  'enterprise.department': text(`(u.enterprise->>'department')`),
+  'enterprise.manager.value': text(`(u.enterprise->'manager'->>'value')`),
+  'enterprise.manager.displayname': text(`(u.enterprise->'manager'->>'displayName')`),
+  licensepoolname: text('(SELECT p.name FROM license_pools p WHERE p.id = u.license_pool_id)'),
+};
+
+/** Sort keys; a multi-valued attribute sorts by its primary value (RFC 7644 §3.4.2.3). */
+export const USER_SORT_EXPRESSIONS: Readonly<Record<string, string>> = {
+  ...sortExpressions(USER_SEARCH_COLUMNS),
+  emails: 'u.primary_email',
+  'emails.value': 'u.primary_email',
+};
+
+/** SCIM's view of the users table: the users it may see, chosen by a compiled filter. */
+@Injectable()
+export class UserSearchRepository {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly users: UsersRepository,
+  ) {}
+
+  /** Users SCIM may see (not deleted through SCIM, not anonymized) matching the search, and how many. */
+  async searchScimVisible(
+    organizationId: string,
+    search: UserSearch,
+  ): Promise<{ total: number; rows: UserRow[] }> {
+    const where = `u.scim_visible AND u.status <> 'anonymized'${search.where ? ` AND (${search.where})` : ''}`;
+    const params = [organizationId, ...(search.params ?? [])];
+    const [counted] = await runStatement<{ n: number }>(
+      this.dataSource,
+      `SELECT count(*)::int AS n FROM users u WHERE u.organization_id = $1 AND (${where})`,
+      params,
+    );
+    if (search.limit <= 0) return { total: counted?.n ?? 0, rows: [] };
+    const ids = await runStatement<{ id: string }>(
+      this.dataSource,
+      `SELECT u.id FROM users u WHERE u.organization_id = $1 AND (${where})
+       ORDER BY ${catalogOrder(search, 'u')} OFFSET ${search.offset} LIMIT ${search.limit}`,
+      params,
+    );
+    return { total: counted?.n ?? 0, rows: await this.users.loadRows(organizationId, ids) };
+  }
+}
