@@ -2,10 +2,8 @@ import pg from 'pg';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { type DatabaseConfig, StatementLogger, trackPools } from '@rollcall/common';
 import { createEmbeddedDriver, isEmbedded } from './embedded-driver';
+import { withMigrationLock } from './migrations/migration-lock';
 import { ENTITIES, MIGRATIONS } from './schema';
-
-/** A fixed key for pg_advisory_lock so that instances booting together migrate one at a time. */
-const MIGRATION_LOCK_KEY = 7_264_119_501;
 
 /**
  * Two different waits. Opening a connection gives up after 5 s, so an unreachable server fails
@@ -80,16 +78,9 @@ export async function migrateToLatest(dataSource: DataSource): Promise<string[]>
   if (isEmbedded(dataSource)) {
     return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
   }
-  const runner = dataSource.createQueryRunner();
-  try {
-    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    return (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name);
-  } finally {
-    await runner
-      .query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY])
-      .catch(() => undefined);
-    await runner.release();
-  }
+  return withMigrationLock(dataSource, async () =>
+    (await dataSource.runMigrations({ transaction: 'each' })).map((m) => m.name),
+  );
 }
 
 /** Connects and brings the schema up to date; a failed migration closes the connection again. */
