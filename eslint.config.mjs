@@ -46,6 +46,15 @@ const DATA_ACCESS_SYNTAX = [
   },
 ];
 
+/** In a repository: SQL text runs through the statement seam, entity work through TypeORM's API. */
+const REPOSITORY_SYNTAX = [
+  {
+    selector: 'CallExpression[callee.property.name=/^(query|createQueryRunner)$/]',
+    message:
+      'Run SQL text with runStatement (the one way to run a statement), not query() or a query runner.',
+  },
+];
+
 /**
  * no-restricted-imports for a file of the library `lib`: with the statement seam closed or not, and
  * with other libraries' tables closed or not (a table's foreign keys name the tables they refer to).
@@ -103,7 +112,7 @@ const MODULE_RULES = Object.keys(LAYERS).flatMap((lib) => {
       ignores,
       rules: {
         'no-restricted-imports': libraryImports(lib, { seamClosed: false, entitiesClosed }),
-        'no-restricted-syntax': 'off',
+        'no-restricted-syntax': ['error', ...REPOSITORY_SYNTAX],
       },
     },
   ];
