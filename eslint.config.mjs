@@ -171,6 +171,8 @@ export default tseslint.config(
         module: 'writable',
         process: 'readonly',
         __dirname: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
       },
     },
     rules: {

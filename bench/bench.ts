@@ -22,10 +22,11 @@ import type { CapturedRequest, Scenario, ScenarioContext, Workload } from './sce
 import { captureRequests, describeStatements } from './lib/capture';
 import { describeServer, ensureDatabase, isLocalDatabase, openPool } from './lib/database';
 import { type Explained, explainCaptured, plansMarkdown } from './lib/explain';
-import { type BenchTenant, prepareTenant } from './lib/fixtures';
+import { type BenchTenant, prepareTenant, userIds } from './lib/fixtures';
+import { type PeerServer, prepareTargets } from './lib/peer';
 import { emptyResult, type LoadResult, merge, runHttpLoad } from './lib/load';
 import { type BenchOptions, parseOptions, USAGE } from './lib/options';
-import { judge, type Row, stats, table, targetLine } from './lib/report';
+import { judge, judgePeer, peerTable, type Row, stats, table, targetLine } from './lib/report';
 import {
   megabytes,
   ownCpuSeconds,
@@ -48,6 +49,15 @@ const SOAK_MIX = [
 ];
 const SOAK_SLICE = 15;
 
+/** A workload that drives another server than the one the bench started (the peer). */
+function isPeerWorkload(workload: Workload, server: Server): boolean {
+  return (
+    workload.kind === 'http' &&
+    workload.serverPid !== undefined &&
+    workload.serverPid !== server.pid
+  );
+}
+
 function log(message: string): void {
   process.stderr.write(`${message}\n`);
 }
@@ -67,9 +77,21 @@ function select(options: BenchOptions): Scenario[] {
   if (unknown.length > 0) {
     throw new Error(`no scenario matches ${unknown.join(', ')} (see --list)`);
   }
+  const peerOnly = options.only.filter((p) =>
+    SCENARIOS.every(
+      (s) => !matches(s.id, [p]) || (s.peer !== undefined && s.peer !== options.peer),
+    ),
+  );
+  if (peerOnly.length > 0) {
+    throw new Error(
+      `--only ${peerOnly.join(', ')}: those scenarios run only against a peer (add --peer jackson)`,
+    );
+  }
   return SCENARIOS.filter(
     (s) =>
-      (options.only.length === 0 || matches(s.id, options.only)) && !matches(s.id, options.skip),
+      (s.peer === undefined || s.peer === options.peer) &&
+      (options.only.length === 0 || matches(s.id, options.only)) &&
+      !matches(s.id, options.skip),
   );
 }
 
@@ -122,7 +144,7 @@ async function runWorkload(
 ): Promise<LoadResult> {
   if (workload.kind === 'custom') return workload.run(connections, seconds);
   return runHttpLoad({
-    baseUrl,
+    baseUrl: workload.baseUrl ?? baseUrl,
     auth: workload.auth,
     next: (state, step) => workload.next(state, step),
     ...(workload.steps ? { steps: workload.steps } : {}),
@@ -178,6 +200,7 @@ async function main(): Promise<number> {
   const db = openPool(databaseUrl);
   const localDatabase = isLocalDatabase(databaseUrl);
   const rss = new RssSampler(server.pid);
+  let stopPeer: () => Promise<void> = () => Promise.resolve();
   try {
     const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
     const postgres = await describeServer(db);
@@ -187,6 +210,20 @@ async function main(): Promise<number> {
       `Server: ${server.url}${server.pid ? ` (pid ${server.pid})` : ' (BENCH_URL: RSS not sampled)'}`,
     );
     const tenants = await prepareTenants(db, server, options, runId);
+    let peer: PeerServer | undefined;
+    let sides: ScenarioContext['targets'];
+    if (options.peer && selected.some((s) => s.peer === options.peer)) {
+      ({ targets: sides, peer } = await prepareTargets({
+        peer: options.peer,
+        databaseUrl,
+        rollcall: { url: server.url, ...(server.pid !== undefined ? { pid: server.pid } : {}) },
+        tenant: tenants.small,
+        userIdsOf: (from, to) => userIds(db, tenants.small, from, to),
+        runId,
+        log,
+      }));
+      stopPeer = () => peer?.stop() ?? Promise.resolve();
+    }
 
     const captures = new Map<string, CapturedRequest>();
     const context: ScenarioContext = {
@@ -197,6 +234,7 @@ async function main(): Promise<number> {
       options,
       runId,
       captured: (id) => captures.get(id),
+      ...(sides ? { targets: sides } : {}),
     };
 
     // Which scenarios to prepare: the selected ones, what they need, and the long run's mix.
@@ -308,11 +346,13 @@ async function main(): Promise<number> {
           }
           // Where the machine's CPU went: the server (HTTP scenarios), PostgreSQL (when it runs
           // here) and this process (the load generator, or the raw-SQL client).
-          const serverBefore = p.workload.kind === 'http' ? readCpuSeconds(server.pid) : undefined;
+          const serverPid =
+            p.workload.kind === 'http' ? (p.workload.serverPid ?? server.pid) : undefined;
+          const serverBefore = serverPid !== undefined ? readCpuSeconds(serverPid) : undefined;
           const databaseBefore = localDatabase ? readPostgresCpu() : undefined;
           const clientBefore = ownCpuSeconds();
           const result = await runWorkload(p.workload, server.url, p.connections, options.duration);
-          const serverAfter = p.workload.kind === 'http' ? readCpuSeconds(server.pid) : undefined;
+          const serverAfter = serverPid !== undefined ? readCpuSeconds(serverPid) : undefined;
           const databaseAfter = localDatabase ? readPostgresCpu() : undefined;
           p.cpu.client += ownCpuSeconds() - clientBefore;
           if (serverBefore !== undefined && serverAfter !== undefined) {
@@ -337,8 +377,11 @@ async function main(): Promise<number> {
           }
           log(`  ${p.scenario.id} failed: ${(error as Error).message}`);
         }
+        // The sampler watches Rollcall's server: a peer's rows have no RSS of theirs.
         const max = rss.maxBetween(windowStart, Date.now());
-        if (max !== undefined) p.rssMax = Math.max(p.rssMax ?? 0, max);
+        if (max !== undefined && !isPeerWorkload(p.workload, server)) {
+          p.rssMax = Math.max(p.rssMax ?? 0, max);
+        }
         await sleep(300);
       }
     }
@@ -349,7 +392,9 @@ async function main(): Promise<number> {
       if (p.rssMax !== undefined) row.rssMax = p.rssMax;
       if (p.result.requests > 0) {
         const perRequest = (seconds: number) => (seconds * 1000) / p.result.requests;
-        if (server.pid && p.workload.kind === 'http') row.serverCpuMs = perRequest(p.cpu.server);
+        if (p.workload.kind === 'http' && (p.workload.serverPid ?? server.pid)) {
+          row.serverCpuMs = perRequest(p.cpu.server);
+        }
         if (localDatabase) row.databaseCpuMs = perRequest(p.cpu.database);
         row.clientCpuMs = perRequest(p.cpu.client);
       }
@@ -362,11 +407,14 @@ async function main(): Promise<number> {
     }
     rss.stop();
 
-    const targets = judge(rows, {
-      seqScans,
-      rssLimit: RSS_LIMIT,
-      ...(soak ? { soak } : {}),
-    });
+    const targets = [
+      ...judge(rows, {
+        seqScans,
+        rssLimit: RSS_LIMIT,
+        ...(soak ? { soak } : {}),
+      }),
+      ...judgePeer(rows, peer ? options.peer : undefined),
+    ];
     const create = captures.get('scim-create');
     const header = [
       `Rollcall bench ${new Date().toISOString()} — ${machine()}`,
@@ -374,7 +422,15 @@ async function main(): Promise<number> {
       `Rounds: ${options.rounds} × ${options.duration} s per scenario (warm-up ${options.warmup} s); server LOG_LEVEL=${benchUrl ? 'n/a' : options.logLevel}; total ${elapsed(started)}`,
       ...(create ? [`One SCIM create = ${describeStatements(create.statements)}`] : []),
     ];
-    const output = [...header, '', table(rows), '', ...targets.map(targetLine)].join('\n');
+    const peerRows = options.peer ? peerTable(rows, options.peer, peer?.label ?? options.peer) : [];
+    const output = [
+      ...header,
+      '',
+      table(rows),
+      ...(peerRows.length > 0 ? ['', ...peerRows] : []),
+      '',
+      ...targets.map(targetLine),
+    ].join('\n');
     console.log(`\n${output}`);
     if (options.out) {
       const dir = resolve(options.out);
@@ -434,6 +490,7 @@ async function main(): Promise<number> {
   } finally {
     rss.stop();
     await db.end().catch(() => undefined);
+    await stopPeer();
     await server.stop();
   }
 }

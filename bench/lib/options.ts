@@ -2,6 +2,8 @@
  * The bench's command line. Every option has a default that makes `npm run bench` the full run the
  * targets are judged on; `npm run bench:smoke` passes tiny sizes.
  */
+import { PEERS, type PeerName } from './peer';
+
 export type TargetMode = 'enforce' | 'report';
 
 export interface BenchOptions {
@@ -36,6 +38,8 @@ export interface BenchOptions {
   logLevel: string;
   /** Build the app first when the sources are newer than dist/. */
   build: boolean;
+  /** A peer to run the side-by-side scenarios against (installed on demand). */
+  peer?: PeerName;
   list: boolean;
   help: boolean;
 }
@@ -82,6 +86,9 @@ or drives BENCH_URL (then ROLLCALL_OPERATOR_TOKEN must be that server's operator
   --out DIR            write table.md, plans.md and results.json into DIR
   --log-level L        LOG_LEVEL of the server the bench starts (default warn)
   --no-build           use dist/ as it is
+  --peer NAME          also run the side-by-side scenarios (peer-*) against a peer on the same
+                       PostgreSQL (a database of its own): jackson (BoxyHQ SAML Jackson's Directory
+                       Sync, installed on demand into bench/peer/jackson)
   --list               list the scenarios and exit
   --help               this text
 
@@ -185,6 +192,14 @@ export function parseOptions(argv: string[]): BenchOptions {
       case '--no-build':
         options.build = false;
         break;
+      case '--peer': {
+        const peer = value();
+        if (!(PEERS as readonly string[]).includes(peer)) {
+          throw new Error(`--peer is one of ${PEERS.join(', ')} (got "${peer}")`);
+        }
+        options.peer = peer as PeerName;
+        break;
+      }
       case '--list':
         options.list = true;
         break;

@@ -216,9 +216,10 @@ export function judge(
     });
   }
 
-  const ran = rows.filter((r) => r.result);
+  // The peer's own errors are the peer's: they show in its rows, and judge nothing of ours.
+  const ran = rows.filter((r) => r.result && !isPeerRow(r));
   const withErrors = ran.filter((r) => (r.result?.errors ?? 0) > 0 || r.failed);
-  const failed = rows.filter((r) => r.failed);
+  const failed = rows.filter((r) => r.failed && !isPeerRow(r));
   results.push({
     name: 'zero errors in every scenario',
     ok: withErrors.length === 0 && failed.length === 0,
@@ -230,4 +231,75 @@ export function judge(
             .join(', '),
   });
   return results;
+}
+
+/** A row measuring the peer rather than Rollcall (`peer-<op>-<peer>`). */
+function isPeerRow(row: Row): boolean {
+  return row.id.startsWith('peer-') && !row.id.endsWith('-rollcall');
+}
+
+/** Issue 17's targets against the peer: Rollcall's rate over the peer's, same requests, same run. */
+const PEER_TARGETS: { op: string; name: string; least: number }[] = [
+  { op: 'create', name: 'create', least: 2 },
+  { op: 'lookup', name: 'userName eq lookup', least: 2 },
+  { op: 'get', name: 'GET by id', least: 2 },
+  { op: 'patch10', name: 'PATCH +10 members', least: 10 },
+];
+
+function peerPair(rows: Row[], op: string, peer: string) {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const theirs = byId.get(`peer-${op}-${peer}`);
+  const ours = byId.get(`peer-${op}-rollcall`);
+  return { theirs, ours };
+}
+
+/** The side-by-side table: each operation's rate on the peer and on Rollcall, and the ratio. */
+export function peerTable(rows: Row[], peer: string, label: string): string[] {
+  const ops = [
+    ...new Set(rows.filter((r) => r.id.startsWith('peer-')).map((r) => r.id.split('-')[1] ?? '')),
+  ];
+  if (ops.length === 0) return [];
+  const cell = (row: Row | undefined) => {
+    if (!row?.result) return row?.note ?? '–';
+    const s = stats(row.result);
+    const errors = row.result.errors > 0 ? `, ${count(row.result.errors)} errors` : '';
+    return `${s.rps.toFixed(s.rps >= 100 ? 0 : 1)} req/s (p50 ${ms(s.p50)} ms, ${ms(row.serverCpuMs)} ms server CPU${errors})`;
+  };
+  const lines = ops.map((op) => {
+    const { theirs, ours } = peerPair(rows, op, peer);
+    const ratio =
+      theirs?.result && ours?.result && stats(theirs.result).rps > 0
+        ? `${(stats(ours.result).rps / stats(theirs.result).rps).toFixed(2)}×`
+        : '–';
+    return `| ${[(ours?.title ?? theirs?.title ?? op).replace(/ — .*$/, ''), cell(theirs), cell(ours), ratio].join(' | ')} |`;
+  });
+  return [
+    `Side by side with ${label} (same requests, connections and rounds; ${count(rows.find((r) => r.id.startsWith('peer-'))?.users ?? 0)} users each):`,
+    '',
+    `| operation | ${label} | Rollcall | Rollcall ÷ peer |`,
+    '|---|---:|---:|---:|',
+    ...lines,
+  ];
+}
+
+/** Issue 17's ratios against the peer, when its rows ran. */
+export function judgePeer(rows: Row[], peer: string | undefined): TargetResult[] {
+  if (!peer) return [];
+  return PEER_TARGETS.map(({ op, name, least }) => {
+    const { theirs, ours } = peerPair(rows, op, peer);
+    const title = `${name} ≥ ${least}× the peer`;
+    if (!theirs?.result || !ours?.result || stats(theirs.result).rps === 0) {
+      return {
+        name: title,
+        ok: undefined,
+        detail: `needs peer-${op}-${peer} and peer-${op}-rollcall`,
+      };
+    }
+    const r = stats(ours.result).rps / stats(theirs.result).rps;
+    return {
+      name: title,
+      ok: r >= least,
+      detail: `${stats(ours.result).rps.toFixed(0)} vs ${stats(theirs.result).rps.toFixed(0)} req/s = ${r.toFixed(2)}×`,
+    };
+  });
 }

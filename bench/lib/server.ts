@@ -48,6 +48,36 @@ export function ensureBuilt(build: boolean): void {
   if (result.status !== 0) throw new Error('npm run build failed');
 }
 
+/**
+ * A server process the bench started: the last lines it printed (to explain a crash), and a stop
+ * that sends SIGTERM and, after 10 s, SIGKILL.
+ */
+export function watchChild(child: ChildProcess): {
+  output: () => string;
+  stop: () => Promise<void>;
+} {
+  const tail: string[] = [];
+  const keep = (chunk: Buffer) => {
+    tail.push(chunk.toString('utf8'));
+    if (tail.length > 50) tail.shift();
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return {
+    output: () => tail.join('').slice(-8_000),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(force);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
@@ -129,14 +159,7 @@ export async function startServer(options: StartOptions): Promise<Server> {
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const tail: string[] = [];
-  const keep = (chunk: Buffer) => {
-    tail.push(chunk.toString('utf8'));
-    if (tail.length > 50) tail.shift();
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const output = () => tail.join('').slice(-8_000);
+  const { output, stop } = watchChild(child);
   try {
     await waitReady(url, child, output);
   } catch (error) {
@@ -148,16 +171,7 @@ export async function startServer(options: StartOptions): Promise<Server> {
     operatorToken,
     ...(child.pid !== undefined ? { pid: child.pid } : {}),
     output,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        child.once('exit', () => {
-          clearTimeout(force);
-          resolve();
-        });
-        child.kill('SIGTERM');
-      }),
+    stop,
   };
 }
 

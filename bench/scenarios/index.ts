@@ -7,6 +7,7 @@ import { deepPageLarge, deepPageSmall } from './deep-page';
 import { lookupEmailLarge, lookupEmailSmall } from './lookup-email';
 import { lookupUserNameLarge, lookupUserNameSmall } from './lookup-username';
 import { patchGroupBig, patchGroupSmall } from './patch-group';
+import { PEER_SCENARIOS } from './peer';
 import { putUser } from './put-user';
 import { samlAcs, samlLibrary } from './saml-acs';
 import { scimCreate } from './scim-create';
@@ -29,4 +30,6 @@ export const SCENARIOS: Scenario[] = [
   samlLibrary,
   adminUsersByPoolSmall,
   adminUsersByPoolLarge,
+  // With --peer only: each operation on the peer, then on Rollcall.
+  ...PEER_SCENARIOS,
 ];

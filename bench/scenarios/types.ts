@@ -7,6 +7,7 @@ import type { Pool } from 'pg';
 import type { BenchTenant } from '../lib/fixtures';
 import type { LoadResult, RequestSpec } from '../lib/load';
 import type { BenchOptions } from '../lib/options';
+import type { PeerName, ScimTarget } from '../lib/peer';
 
 export type { RequestSpec } from '../lib/load';
 
@@ -37,10 +38,15 @@ export interface ScenarioContext {
   runId: string;
   /** What a scenario's captured request sent to PostgreSQL (after the capture phase). */
   captured: (scenarioId: string) => CapturedRequest | undefined;
+  /** With --peer: both sides of the side-by-side scenarios. */
+  targets?: Partial<Record<'rollcall' | PeerName, ScimTarget>>;
 }
 
 export interface HttpWorkload {
   kind: 'http';
+  /** Another server than Rollcall's (the peer), and its process for the CPU per request. */
+  baseUrl?: string;
+  serverPid?: number;
   /** The Authorization header value. */
   auth: string;
   /**
@@ -74,6 +80,8 @@ export interface Scenario {
   /** What the table shows (may depend on the sizes chosen). */
   title: string | ((options: BenchOptions) => string);
   tenant: 'large' | 'small';
+  /** Runs only with `--peer <name>` (the side-by-side scenarios). */
+  peer?: PeerName;
   /**
    * Capture the statements of one request before the measurement (on a separate, instrumented
    * instance); `explain` also prints/records their EXPLAIN (ANALYZE, BUFFERS) plans.
