@@ -246,11 +246,15 @@ const PEER_TARGETS: { op: string; name: string; least: number }[] = [
   { op: 'patch10', name: 'PATCH +10 members', least: 10 },
 ];
 
+/** An operation's two rows, and Rollcall's rate over the peer's when both ran. */
 function peerPair(rows: Row[], op: string, peer: string) {
   const byId = new Map(rows.map((r) => [r.id, r]));
   const theirs = byId.get(`peer-${op}-${peer}`);
   const ours = byId.get(`peer-${op}-rollcall`);
-  return { theirs, ours };
+  const theirRate = theirs?.result ? stats(theirs.result).rps : 0;
+  const ourRate = ours?.result ? stats(ours.result).rps : 0;
+  const ratio = ours?.result && theirRate > 0 ? ourRate / theirRate : undefined;
+  return { theirs, ours, theirRate, ourRate, ratio };
 }
 
 /** The side-by-side table: each operation's rate on the peer and on Rollcall, and the ratio. */
@@ -266,12 +270,9 @@ export function peerTable(rows: Row[], peer: string, label: string): string[] {
     return `${s.rps.toFixed(s.rps >= 100 ? 0 : 1)} req/s (p50 ${ms(s.p50)} ms, ${ms(row.serverCpuMs)} ms server CPU${errors})`;
   };
   const lines = ops.map((op) => {
-    const { theirs, ours } = peerPair(rows, op, peer);
-    const ratio =
-      theirs?.result && ours?.result && stats(theirs.result).rps > 0
-        ? `${(stats(ours.result).rps / stats(theirs.result).rps).toFixed(2)}×`
-        : '–';
-    return `| ${[(ours?.title ?? theirs?.title ?? op).replace(/ — .*$/, ''), cell(theirs), cell(ours), ratio].join(' | ')} |`;
+    const { theirs, ours, ratio } = peerPair(rows, op, peer);
+    const shown = ratio === undefined ? '–' : `${ratio.toFixed(2)}×`;
+    return `| ${[(ours?.title ?? theirs?.title ?? op).replace(/ — .*$/, ''), cell(theirs), cell(ours), shown].join(' | ')} |`;
   });
   return [
     `Side by side with ${label} (same requests, connections and rounds; ${count(rows.find((r) => r.id.startsWith('peer-'))?.users ?? 0)} users each):`,
@@ -286,20 +287,19 @@ export function peerTable(rows: Row[], peer: string, label: string): string[] {
 export function judgePeer(rows: Row[], peer: string | undefined): TargetResult[] {
   if (!peer) return [];
   return PEER_TARGETS.map(({ op, name, least }) => {
-    const { theirs, ours } = peerPair(rows, op, peer);
+    const { theirRate, ourRate, ratio } = peerPair(rows, op, peer);
     const title = `${name} ≥ ${least}× the peer`;
-    if (!theirs?.result || !ours?.result || stats(theirs.result).rps === 0) {
+    if (ratio === undefined) {
       return {
         name: title,
         ok: undefined,
         detail: `needs peer-${op}-${peer} and peer-${op}-rollcall`,
       };
     }
-    const r = stats(ours.result).rps / stats(theirs.result).rps;
     return {
       name: title,
-      ok: r >= least,
-      detail: `${stats(ours.result).rps.toFixed(0)} vs ${stats(theirs.result).rps.toFixed(0)} req/s = ${r.toFixed(2)}×`,
+      ok: ratio >= least,
+      detail: `${ourRate.toFixed(0)} vs ${theirRate.toFixed(0)} req/s = ${ratio.toFixed(2)}×`,
     };
   });
 }

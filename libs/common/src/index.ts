@@ -51,6 +51,7 @@ export {
   catalogOrder,
   sortExpressions,
   textColumn,
+  timeColumn,
   type CatalogSearch,
   type RelationSubAttribute,
   type SearchColumn,

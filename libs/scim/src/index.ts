@@ -24,4 +24,9 @@ export {
   type ScimResourceService,
 } from './http/resource.controller';
 export { ScimOrganizationId, missingScimCredentials } from './http/scim-principal';
-export { compileSearch, type CompiledSearch, type ResourceColumns } from './http/search';
+export {
+  catalogColumns,
+  compileSearch,
+  type CompiledSearch,
+  type ResourceColumns,
+} from './http/search';

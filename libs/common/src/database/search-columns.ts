@@ -23,7 +23,7 @@ export type SearchColumn =
       valueIndex?: string;
       /**
        * SQL that holds when some element, named `alias` (a jsonb object), satisfies `condition`.
-       * See `jsonArrayColumn` in the repositories.
+       * See `jsonArray` in user-search.repository.ts.
        */
       exists: (alias: string, condition: string) => string;
     }
@@ -54,6 +54,11 @@ export interface RelationSubAttribute {
 /** A scalar text column; case-insensitive unless `caseExact`. */
 export function textColumn(sql: string, caseExact = false): SearchColumn {
   return { kind: 'column', sql, type: 'string', caseExact };
+}
+
+/** A timestamp column (SCIM's dateTime). */
+export function timeColumn(sql: string): SearchColumn {
+  return { kind: 'column', sql, type: 'dateTime', caseExact: false };
 }
 
 /**

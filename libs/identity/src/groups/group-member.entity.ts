@@ -15,9 +15,10 @@ import { GroupEntity } from './group.entity';
 
 /**
  * One user's membership of one group. The primary key (group_id, user_id) makes re-adding a member a
- * no-op (an insert that does nothing on conflict) and serves "members of a group, by user id"; the user_id index
- * serves "groups of a user". Deleting a group deletes its memberships; users are never deleted (a
- * deactivated or SCIM-deleted user keeps its memberships, so reactivation restores them).
+ * no-op (an insert that does nothing on conflict) and serves "members of a group, by user id";
+ * the user_id index serves "groups of a user". Deleting a group deletes its memberships; users are
+ * never deleted (a deactivated or SCIM-deleted user keeps its memberships, so reactivation
+ * restores them).
  */
 @Entity({ name: 'group_members' })
 @Index('group_members_user_idx', ['userId'])

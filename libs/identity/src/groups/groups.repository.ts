@@ -9,6 +9,7 @@ import {
   type SearchColumns,
   sortExpressions,
   textColumn as text,
+  timeColumn,
 } from '@rollcall/common';
 import { GroupEntity } from './group.entity';
 
@@ -25,8 +26,8 @@ export const GROUP_SEARCH_COLUMNS: SearchColumns = {
   externalid: text('g.external_id', true),
   // lower(display_name) = lower($n): the unique (organization_id, lower(display_name)) index serves it.
   displayname: text('g.display_name'),
-  created: { kind: 'column', sql: 'g.created_at', type: 'dateTime', caseExact: false },
-  lastmodified: { kind: 'column', sql: 'g.updated_at', type: 'dateTime', caseExact: false },
+  created: timeColumn('g.created_at'),
+  lastmodified: timeColumn('g.updated_at'),
   members: {
     kind: 'relation',
     subAttributes: {

@@ -9,8 +9,8 @@ export type { ClaimedMessage, OutboxBacklog } from './outbox.repository';
 const MAX_ERROR_LENGTH = 2000;
 
 /**
- * The email outbox as its worker sees it. Claims are leases (rows locked with SKIP LOCKED by
- * the repository), so any number of API instances can drain the table without sending a message twice;
+ * The email outbox as its worker sees it. Claims are leases (rows locked with SKIP LOCKED by the
+ * repository), so any number of API instances can drain the table without sending a message twice;
  * the outcome updates only apply while the claim (its `attempts`) is still current.
  */
 @Injectable()

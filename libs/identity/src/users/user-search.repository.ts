@@ -9,18 +9,12 @@ import {
   type SearchColumns,
   sortExpressions,
   textColumn as text,
+  timeColumn,
 } from '@rollcall/common';
 import { type UserRow, UsersRepository } from './users.repository';
 
 /** A search compiled over `USER_SEARCH_COLUMNS` (alias `u`), sorted by one of `USER_SORT_EXPRESSIONS`. */
 export type UserSearch = CatalogSearch;
-
-const at = (sql: string): SearchColumn => ({
-  kind: 'column',
-  sql,
-  type: 'dateTime',
-  caseExact: false,
-});
 
 /** A jsonb array of objects: a condition holds for some element, named `alias`. */
 const jsonArray = (
@@ -89,8 +83,8 @@ export const USER_SEARCH_COLUMNS: SearchColumns = {
   ims: jsonArray('u.ims', MULTI_VALUE_SUBS),
   photos: jsonArray('u.photos', MULTI_VALUE_SUBS),
   addresses: jsonArray('u.addresses', ADDRESS_SUBS),
-  created: at('u.created_at'),
-  lastmodified: at('u.updated_at'),
+  created: timeColumn('u.created_at'),
+  lastmodified: timeColumn('u.updated_at'),
   'enterprise.employeenumber': text(`(u.enterprise->>'employeeNumber')`),
   'enterprise.costcenter': text(`(u.enterprise->>'costCenter')`),
   'enterprise.organization': text(`(u.enterprise->>'organization')`),

@@ -1,4 +1,9 @@
-import { type CatalogSearch, DomainError } from '@rollcall/common';
+import {
+  catalogEntry,
+  type CatalogSearch,
+  DomainError,
+  type SearchColumns,
+} from '@rollcall/common';
 import { parseAttributeList, parseFilter } from '../filter/parser';
 import { resolveAttribute } from '../filter/resolve';
 import { compileFilter, type SqlColumn, SqlParams } from '../filter/sql';
@@ -13,6 +18,29 @@ export interface ResourceColumns {
   filter: (canonicalPath: string) => SqlColumn | undefined;
   /** The sort expression of a lowercased canonical path, if it is sortable. */
   sort: (canonicalPath: string) => string | undefined;
+}
+
+/** The common attributes' names in a repository's catalog (the resource's timestamps). */
+const META_ATTRIBUTES: Readonly<Record<string, string>> = {
+  'meta.created': 'created',
+  'meta.lastmodified': 'lastmodified',
+};
+
+/**
+ * A repository's search catalog and sort expressions as a resource's columns: a lowercased
+ * canonical path names the catalog entry `rename(path)` (default: the same path), `meta.created`
+ * and `meta.lastModified` the catalog's `created` and `lastmodified`.
+ */
+export function catalogColumns(
+  columns: SearchColumns,
+  sorts: Readonly<Record<string, string>>,
+  rename: (canonicalPath: string) => string = (path) => path,
+): ResourceColumns {
+  const name = (path: string) => catalogEntry(META_ATTRIBUTES, path) ?? rename(path);
+  return {
+    filter: (path) => catalogEntry(columns, name(path)),
+    sort: (path) => catalogEntry(sorts, name(path)),
+  };
 }
 
 /** A list or search request compiled to parameterized SQL over the resource's table. */
