@@ -225,6 +225,21 @@ describe('SCIM search catalogs', () => {
     },
   );
 
+  it.each(['addresses', 'groups', 'password', 'nosuchattribute'])(
+    'refuses sortBy=%s with a 400 in the SCIM envelope naming it',
+    async (sortBy) => {
+      const response = await scim.get('/Users', { sortBy });
+      expect(response.status).toBe(400);
+      expect(response.headers['content-type']).toMatch(/^application\/scim\+json/);
+      expect(response.body).toMatchObject({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+        status: '400',
+        scimType: 'invalidValue',
+      });
+      expect(response.body.detail).toContain(sortBy);
+    },
+  );
+
   it('sorts by the primary email, as RFC 7644 §3.4.2.3 asks of a multi-valued attribute', async () => {
     const response = await scim.get('/Users', { sortBy: 'emails', sortOrder: 'descending' });
     expect(response.status).toBe(200);
