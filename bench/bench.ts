@@ -19,7 +19,7 @@ import { join, resolve } from 'node:path';
 import type { Pool } from 'pg';
 import { SCENARIOS } from './scenarios';
 import type { CapturedRequest, Scenario, ScenarioContext, Workload } from './scenarios/types';
-import { captureRequests, describeStatements } from './lib/capture';
+import { captureRequests, describeStatements, listStatements } from './lib/capture';
 import { describeServer, ensureDatabase, isLocalDatabase, openPool } from './lib/database';
 import { type Explained, explainCaptured, plansMarkdown } from './lib/explain';
 import { type BenchTenant, prepareTenant, userIds } from './lib/fixtures';
@@ -322,6 +322,7 @@ async function main(): Promise<number> {
         );
       }
       log(`  ${p.scenario.id}: ${summary}`);
+      if (options.statements) log(listStatements(c.statements));
     }
     log(`Captured ${captured.size} requests in ${elapsed(captureStarted)}`);
     if (options.explain) console.log(`\n${plans.join('\n')}`);

@@ -91,3 +91,13 @@ export function describeStatements(statements: CapturedStatement[]): string {
   );
   return `${work.length} statements, ${transactions.length} transaction${transactions.length === 1 ? '' : 's'}`;
 }
+
+/** The statements, one per line, whitespace folded (for --statements). */
+export function listStatements(statements: CapturedStatement[]): string {
+  return statements
+    .map(
+      (s, i) =>
+        `    ${String(i + 1).padStart(2)}. [${s.backend ?? '?'}] ${s.text.replace(/\s+/g, ' ').trim()}`,
+    )
+    .join('\n');
+}

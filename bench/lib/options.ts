@@ -32,6 +32,8 @@ export interface BenchOptions {
   targets: TargetMode;
   /** Print the EXPLAIN (ANALYZE, BUFFERS) plans of the captured statements. */
   explain: boolean;
+  /** Print the statements each captured request sent, in order. */
+  statements: boolean;
   /** Write results (table, plans, JSON) into this folder. */
   out?: string;
   /** LOG_LEVEL of the server the bench starts. */
@@ -58,6 +60,7 @@ export const DEFAULTS: BenchOptions = {
   soak: 0,
   targets: 'enforce',
   explain: false,
+  statements: false,
   logLevel: 'warn',
   build: true,
   list: false,
@@ -83,6 +86,7 @@ or drives BENCH_URL (then ROLLCALL_OPERATOR_TOKEN must be that server's operator
                        0 for none; default 10m in a full run, none with --only or --skip)
   --targets MODE       enforce (exit 2 when a target is missed) or report (default enforce)
   --explain            print the query plans of the captured statements
+  --statements         print the statements each captured request sent, in order
   --out DIR            write table.md, plans.md and results.json into DIR
   --log-level L        LOG_LEVEL of the server the bench starts (default warn)
   --no-build           use dist/ as it is
@@ -182,6 +186,9 @@ export function parseOptions(argv: string[]): BenchOptions {
       }
       case '--explain':
         options.explain = true;
+        break;
+      case '--statements':
+        options.statements = true;
         break;
       case '--out':
         options.out = value();

@@ -46,6 +46,7 @@ export { TimestampsDto, isoTimestamps } from './http/timestamps.dto';
 export { escapeHtml, htmlPage, isBrowserPath } from './http/html';
 export { runStatement, runStatementForOne } from './database/statement';
 export { newestFirst } from './database/newest-first';
+export { DatabaseSignals, SIGNAL_STALENESS_MS, type SignalWatch } from './database/signals';
 export {
   catalogEntry,
   catalogOrder,
@@ -59,6 +60,7 @@ export {
   type SearchColumnType,
 } from './database/search-columns';
 export {
+  noteStatement,
   observeStatements,
   StatementLogger,
   type StatementObserver,

@@ -1,11 +1,16 @@
-import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { Global, Module } from '@nestjs/common';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, type AppConfig } from '@rollcall/common';
+import { APP_CONFIG, type AppConfig, DatabaseSignals } from '@rollcall/common';
 import { DataDirectoryLockedError } from './embedded-postgres';
 import { dataSourceOptions, initializeDatabase } from './data-source';
+import { createSignals } from './signals';
 
-/** The system of record: PostgreSQL at DATABASE_URL, else PGlite in ROLLCALL_DATA_DIR; migrated at boot. */
+/**
+ * The system of record: PostgreSQL at DATABASE_URL, else PGlite in ROLLCALL_DATA_DIR; migrated at
+ * boot. Also its LISTEN/NOTIFY signals (`DatabaseSignals`), for caches of what other instances change.
+ */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -19,5 +24,17 @@ import { dataSourceOptions, initializeDatabase } from './data-source';
       dataSourceFactory: (options) => initializeDatabase(new DataSource(options!)),
     }),
   ],
+  providers: [
+    {
+      provide: DatabaseSignals,
+      inject: [APP_CONFIG, getDataSourceToken()],
+      useFactory: (config: AppConfig, dataSource: DataSource) =>
+        createSignals(
+          dataSource,
+          config.database.kind === 'postgres' ? config.database.url : undefined,
+        ),
+    },
+  ],
+  exports: [DatabaseSignals],
 })
 export class DatabaseModule {}

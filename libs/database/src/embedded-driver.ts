@@ -12,7 +12,7 @@ import { EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded-postg
  * PGlite's node-postgres adapter speaks the wire protocol over a single session, so the pool holds
  * one client that is never recycled.
  */
-class EmbeddedPoolBase extends pg.Pool {
+export class EmbeddedPoolBase extends pg.Pool {
   embedded!: EmbeddedPostgres;
 }
 
@@ -43,7 +43,11 @@ export function createEmbeddedDriver(options: EmbeddedPostgresOptions): typeof p
 
 /** Whether a data source runs on the embedded database (its pool is PGlite's). */
 export function isEmbedded(dataSource: DataSource): boolean {
-  return driverPool(dataSource) instanceof EmbeddedPoolBase;
+  return isEmbeddedPool(driverPool(dataSource));
+}
+
+export function isEmbeddedPool(pool: pg.Pool): pool is EmbeddedPoolBase {
+  return pool instanceof EmbeddedPoolBase;
 }
 
 /** The whole embedded database behind a data source, as a tarball to start other instances from. */

@@ -99,8 +99,12 @@ export class ScimUsersService {
 
   async get(organizationId: string, id: string, query: ScimQuery): Promise<ScimUserResult> {
     const projection = readProjection(query.attributes, query.excludedAttributes);
-    const user = await this.lifecycle.getForScim(organizationId, id);
-    return this.result(user, projection);
+    const { user, groups } = await this.lifecycle.getForScim(
+      organizationId,
+      id,
+      projectionIncludes(projection, USER_RESOURCE, 'groups'),
+    );
+    return this.result(user, projection, groups ?? []);
   }
 
   async replace(
@@ -166,16 +170,15 @@ export class ScimUsersService {
   async search(organizationId: string, query: ScimQuery): Promise<ListResponse<Json>> {
     const projection = readProjection(query.attributes, query.excludedAttributes);
     const { paging, search } = compileSearch(query, USER_RESOURCE, USER_COLUMNS);
-    const { total, users } = await this.lifecycle.searchForScim(organizationId, search);
-    const groups = await this.groupsOf(
+    const { total, users } = await this.lifecycle.searchForScim(
       organizationId,
-      users.map((u) => u.id),
-      projection,
+      search,
+      projectionIncludes(projection, USER_RESOURCE, 'groups'),
     );
     return listResponse(
       total,
       paging,
-      users.map((u) => this.document(u, projection, groups?.get(u.id))),
+      users.map(({ user, groups }) => this.document(user, projection, groups)),
     );
   }
 

@@ -7,6 +7,7 @@ import { OutboxDeliveryAndExpiryNotices1795410199077 } from './1795410199077-Out
 import { SamlSso1795414803092 } from './1795414803092-SamlSso';
 import { RateLimitCounters1795418000000 } from './1795418000000-RateLimitCounters';
 import { ScimPageIndex1795420000000 } from './1795420000000-ScimPageIndex';
+import { ScimCredentialSignals1795422000000 } from './1795422000000-ScimCredentialSignals';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -18,4 +19,5 @@ export const MIGRATIONS: MigrationClass[] = [
   SamlSso1795414803092,
   RateLimitCounters1795418000000,
   ScimPageIndex1795420000000,
+  ScimCredentialSignals1795422000000,
 ];

@@ -5,6 +5,7 @@ import { DomainError } from '@rollcall/common';
 import { LicensePoolsRepository } from '../license-pools/license-pools.repository';
 import { decidePool, describeRejection, type NamedPool } from '../license-pools/pool-policy';
 import { isUniqueViolation, UserCore, userNameTaken } from './user-core.service';
+import type { UserGroup } from '../groups/group.model';
 import { applyProfile, toUser, type User, type UserProfile } from './user.model';
 import { type UserSearch, UserSearchRepository } from './user-search.repository';
 import { type UserRow, UsersRepository } from './users.repository';
@@ -112,21 +113,35 @@ export class ScimUserWrites {
   }
 
   /** A user SCIM may see: not deleted through SCIM, not anonymized. */
-  async getForScim(organizationId: string, id: string): Promise<User> {
-    const row = await this.users.findById(organizationId, id);
-    if (!row || !row.user.scimVisible || row.user.status === 'anonymized') {
-      throw DomainError.notFound('User');
-    }
-    return toUser(row.user, row.pool);
+  /** A user SCIM may see, and (`withGroups`) its groups: one statement. */
+  async getForScim(
+    organizationId: string,
+    id: string,
+    withGroups: boolean,
+  ): Promise<{ user: User; groups?: UserGroup[] }> {
+    const row = await this.users.findScimVisible(organizationId, id, withGroups);
+    if (!row) throw DomainError.notFound('User');
+    return { user: toUser(row.user, row.pool), ...(row.groups ? { groups: row.groups } : {}) };
   }
 
-  /** Users SCIM may see that match a condition compiled from a SCIM filter. */
+  /** Users SCIM may see that match a condition compiled from a SCIM filter (and their groups). */
   async searchForScim(
     organizationId: string,
     search: UserSearch,
-  ): Promise<{ total: number; users: User[] }> {
-    const { total, rows } = await this.userSearch.searchScimVisible(organizationId, search);
-    return { total, users: rows.map((r) => toUser(r.user, r.pool)) };
+    withGroups: boolean,
+  ): Promise<{ total: number; users: { user: User; groups?: UserGroup[] }[] }> {
+    const { total, rows } = await this.userSearch.searchScimVisible(
+      organizationId,
+      search,
+      withGroups,
+    );
+    return {
+      total,
+      users: rows.map((r) => ({
+        user: toUser(r.user, r.pool),
+        ...(r.groups ? { groups: r.groups } : {}),
+      })),
+    };
   }
 
   /** The user's row locked, as SCIM may see it, at the version the caller read (If-Match). */

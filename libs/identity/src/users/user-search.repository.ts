@@ -11,7 +11,7 @@ import {
   textColumn as text,
   timeColumn,
 } from '@rollcall/common';
-import { type UserRow, UsersRepository } from './users.repository';
+import { type UserReadRow, UsersRepository } from './users.repository';
 
 /** A search compiled over `USER_SEARCH_COLUMNS` (alias `u`), sorted by one of `USER_SORT_EXPRESSIONS`. */
 export type UserSearch = CatalogSearch;
@@ -110,25 +110,50 @@ export class UserSearchRepository {
     private readonly users: UsersRepository,
   ) {}
 
-  /** Users SCIM may see (not deleted through SCIM, not anonymized) matching the search, and how many. */
+  /**
+   * Users SCIM may see (not deleted through SCIM, not anonymized) matching the search, how many
+   * there are, and (`withGroups`) their groups: one statement. The count and the page's ids are
+   * two subqueries, each with its own plan (an index-only count; an ordered, limited scan); the
+   * page's rows then join on those ids in page order.
+   */
   async searchScimVisible(
     organizationId: string,
     search: UserSearch,
-  ): Promise<{ total: number; rows: UserRow[] }> {
-    const where = `u.scim_visible AND u.status <> 'anonymized'${search.where ? ` AND (${search.where})` : ''}`;
+    withGroups: boolean,
+  ): Promise<{ total: number; rows: UserReadRow[] }> {
+    const where = `u.organization_id = $1 AND u.scim_visible AND u.status <> 'anonymized'${search.where ? ` AND (${search.where})` : ''}`;
     const params = [organizationId, ...(search.params ?? [])];
-    const [counted] = await runStatement<{ n: number }>(
+    const count = `SELECT count(*)::int FROM users u WHERE ${where}`;
+    if (search.limit <= 0) {
+      const [counted] = await runStatement<{ n: number }>(
+        this.dataSource,
+        `SELECT (${count}) AS n`,
+        params,
+      );
+      return { total: counted?.n ?? 0, rows: [] };
+    }
+    const raws = await runStatement<Record<string, unknown>>(
       this.dataSource,
-      `SELECT count(*)::int AS n FROM users u WHERE u.organization_id = $1 AND (${where})`,
+      `WITH page AS (
+         SELECT array(SELECT u.id FROM users u WHERE ${where}
+           ORDER BY ${catalogOrder(search, 'u')} OFFSET ${search.offset} LIMIT ${search.limit}) AS ids
+       )
+       SELECT (${count}) AS "__total", r.*
+       FROM page LEFT JOIN LATERAL (
+         SELECT k.ord AS "__ord", ${this.users.readSelect(withGroups)}
+         FROM unnest(page.ids) WITH ORDINALITY AS k(id, ord)
+         JOIN users u ON u.organization_id = $1 AND u.id = k.id
+         JOIN license_pools p ON p.id = u.license_pool_id AND p.organization_id = u.organization_id
+       ) r ON true
+       ORDER BY r."__ord"`,
       params,
     );
-    if (search.limit <= 0) return { total: counted?.n ?? 0, rows: [] };
-    const ids = await runStatement<{ id: string }>(
-      this.dataSource,
-      `SELECT u.id FROM users u WHERE u.organization_id = $1 AND (${where})
-       ORDER BY ${catalogOrder(search, 'u')} OFFSET ${search.offset} LIMIT ${search.limit}`,
-      params,
-    );
-    return { total: counted?.n ?? 0, rows: await this.users.loadRows(organizationId, ids) };
+    const total = Number(raws[0]?.__total ?? 0);
+    return {
+      total,
+      rows: raws
+        .filter((raw) => raw.__ord !== null && raw.__ord !== undefined)
+        .map((raw) => this.users.fromReadRow(raw)),
+    };
   }
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { LicensePoolEntity } from '../license-pools/license-pool.entity';
 import { runStatement } from '@rollcall/common';
+import type { UserGroup } from '../groups/group.model';
 import type { AdminUserCriteria, AdminUserQuery, AdminUserSortField } from './admin-user-query';
 import { UserEntity } from './user.entity';
 
@@ -11,12 +12,93 @@ export interface UserRow {
   pool: { id: string; name: string; isDefault: boolean };
 }
 
+/** A user read for SCIM in one statement: the row, its pool and (when asked for) its groups. */
+export interface UserReadRow extends UserRow {
+  groups?: UserGroup[];
+}
+
+/**
+ * The user's groups as a json array of `{value, display}`, ordered as SCIM lists them: a
+ * correlated subquery on `u`, so a page of users and their groups are one statement.
+ */
+const GROUPS_OF_U = `(SELECT coalesce(json_agg(json_build_object('value', g.id, 'display', g.display_name)
+    ORDER BY lower(g.display_name), g.id), '[]'::json)
+  FROM group_members gm JOIN groups g ON g.id = gm.group_id AND g.organization_id = gm.organization_id
+  WHERE gm.organization_id = u.organization_id AND gm.user_id = u.id)`;
+
 @Injectable()
 export class UsersRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   private repo(manager: EntityManager = this.dataSource.manager) {
     return manager.getRepository(UserEntity);
+  }
+
+  private readColumns?: { list: string; columns: { property: string; date: boolean }[] };
+
+  /**
+   * The select list of a one-statement read (`u` the user, `p` its pool), from the entity's own
+   * columns, so it cannot drift from the table; `fromReadRow` turns its rows into entities.
+   */
+  readSelect(withGroups: boolean): string {
+    this.readColumns ??= (() => {
+      const columns = this.dataSource.getMetadata(UserEntity).columns.map((c) => ({
+        database: c.databaseName,
+        property: c.propertyName,
+        date: c.type === 'timestamptz' || c.type === Date || String(c.type).startsWith('timestamp'),
+      }));
+      return {
+        list: [
+          ...columns.map((c) => `u."${c.database}" AS "${c.property}"`),
+          `p.name AS "__poolName"`,
+          `p.is_default AS "__poolDefault"`,
+        ].join(', '),
+        columns: columns.map(({ property, date }) => ({ property, date })),
+      };
+    })();
+    return withGroups
+      ? `${this.readColumns.list}, ${GROUPS_OF_U} AS "__groups"`
+      : this.readColumns.list;
+  }
+
+  /** A row of a `readSelect` statement as an entity, its pool and its groups (if selected). */
+  fromReadRow(raw: Record<string, unknown>): UserReadRow {
+    const user = new UserEntity();
+    const target = user as unknown as Record<string, unknown>;
+    for (const { property, date } of this.readColumns?.columns ?? []) {
+      const value = raw[property];
+      target[property] =
+        date && (typeof value === 'string' || typeof value === 'number') ? new Date(value) : value;
+    }
+    const groups = raw.__groups;
+    return {
+      user,
+      pool: {
+        id: user.licensePoolId,
+        name: String(raw.__poolName),
+        isDefault: raw.__poolDefault === true,
+      },
+      ...(groups !== undefined
+        ? { groups: (typeof groups === 'string' ? JSON.parse(groups) : groups) as UserGroup[] }
+        : {}),
+    };
+  }
+
+  /** A user SCIM may see (not SCIM-deleted, not anonymized), with its pool and groups: one statement. */
+  async findScimVisible(
+    organizationId: string,
+    id: string,
+    withGroups: boolean,
+  ): Promise<UserReadRow | null> {
+    const select = this.readSelect(withGroups);
+    const [raw] = await runStatement(
+      this.dataSource,
+      `SELECT ${select}
+       FROM users u JOIN license_pools p ON p.id = u.license_pool_id AND p.organization_id = u.organization_id
+       WHERE u.organization_id = $1 AND u.id = $2 AND u.scim_visible AND u.status <> 'anonymized'`,
+      [organizationId, id],
+    );
+    return raw ? this.fromReadRow(raw) : null;
   }
 
   private async withPool(

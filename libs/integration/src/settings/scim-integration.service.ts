@@ -1,9 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import {
   APP_CONFIG,
   type AppConfig,
+  DatabaseSignals,
   DomainError,
   generateKeyId,
   generateSecret,
@@ -16,6 +17,7 @@ import {
   type ScimAuthMethod,
   type ScimIntegrationEntity,
 } from './scim-integration.entity';
+import { ScimCredentialCache } from './scim-credential-cache';
 import { ScimIntegrationsRepository } from './scim-integrations.repository';
 
 /** Credentials last two years (SPEC §6); admins are warned during the last 30 days. */
@@ -68,13 +70,22 @@ export interface ScimExpiryNotice {
 export type ScimAuthResult = { ok: true; principal: ScimPrincipal } | { ok: false; reason: string };
 
 @Injectable()
-export class ScimIntegrationService {
+export class ScimIntegrationService implements OnModuleDestroy {
+  private readonly cache: ScimCredentialCache;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly organizations: OrganizationsService,
     private readonly integrations: ScimIntegrationsRepository,
-  ) {}
+    signals: DatabaseSignals,
+  ) {
+    this.cache = new ScimCredentialCache(signals);
+  }
+
+  onModuleDestroy(): void {
+    this.cache.stop();
+  }
 
   get baseUrl(): string {
     return `${this.config.publicUrl}/scim/v2`;
@@ -204,9 +215,11 @@ export class ScimIntegrationService {
     const secret = presented.scheme === 'bearer' ? (match?.[2] ?? '') : presented.password;
     const invalid = { ok: false as const, reason: 'The SCIM credentials are not valid.' };
     if (!match?.[1]) return invalid;
-    // Read on every SCIM request (no cache, so a rotation or a disable on any instance takes
-    // effect on the next request).
-    const integration = await this.integrations.findCredential(match[1]);
+    // From memory while the database's signals vouch for it (a rotation, a disable or a deletion
+    // on any instance reaches every instance within a second), else read (ScimCredentialCache).
+    const cached = this.cache.lookup(match[1]);
+    const integration = cached.row ?? (await this.integrations.findCredential(match[1]));
+    if (integration && !cached.row) this.cache.remember(match[1], integration, cached.generation);
     if (!integration || !secretMatchesHash(secret, integration.secret_hash)) return invalid;
     if (integration.auth_method !== presented.scheme) {
       return {
@@ -226,6 +239,8 @@ export class ScimIntegrationService {
       Date.now() - new Date(integration.last_used_at).getTime() > LAST_USED_RESOLUTION_MS
     ) {
       await this.integrations.markUsed(integration.id);
+      // Not a change the trigger signals (the cached row stays), so the cached copy learns it here.
+      integration.last_used_at = new Date();
     }
     return {
       ok: true,

@@ -24,8 +24,8 @@ export interface ClaimedExpiryNotice {
 
 /**
  * The `scim_integrations` table: one row per organization with SCIM enabled, holding the hash of its
- * current credential. Authentication reads it on every SCIM request (plain SQL, no cache, so a
- * rotation or a disable on any instance takes effect on the next request). One round trip per method.
+ * current credential. Authentication reads a credential when its cache (ScimCredentialCache) cannot
+ * answer; a trigger tells every instance when one changes. One round trip per method.
  */
 @Injectable()
 export class ScimIntegrationsRepository {
