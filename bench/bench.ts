@@ -26,7 +26,16 @@ import { type BenchTenant, prepareTenant, userIds } from './lib/fixtures';
 import { type PeerServer, prepareTargets } from './lib/peer';
 import { emptyResult, type LoadResult, merge, runHttpLoad } from './lib/load';
 import { type BenchOptions, parseOptions, USAGE } from './lib/options';
-import { judge, judgePeer, peerTable, type Row, stats, table, targetLine } from './lib/report';
+import {
+  judge,
+  judgeBudgets,
+  judgePeer,
+  peerTable,
+  type Row,
+  stats,
+  table,
+  targetLine,
+} from './lib/report';
 import {
   megabytes,
   ownCpuSeconds,
@@ -416,6 +425,17 @@ async function main(): Promise<number> {
       }),
       ...judgePeer(rows, peer ? options.peer : undefined),
     ];
+    const budgets = judgeBudgets(
+      selected
+        .filter((s) => s.budget !== undefined && s.capture)
+        .map((s) => ({
+          id: s.id,
+          title: titleOf(s, options),
+          budget: s.budget ?? 0,
+          statements: captures.get(s.id)?.statements,
+        })),
+    );
+    targets.push(...budgets.targets);
     const create = captures.get('scim-create');
     const header = [
       `Rollcall bench ${new Date().toISOString()} — ${machine()}`,
@@ -429,6 +449,7 @@ async function main(): Promise<number> {
       '',
       table(rows),
       ...(peerRows.length > 0 ? ['', ...peerRows] : []),
+      ...(budgets.table.length > 0 ? ['', ...budgets.table] : []),
       '',
       ...targets.map(targetLine),
     ].join('\n');

@@ -19,6 +19,14 @@ if (file) {
   };
 
   pg.Client.prototype.query = function capturedQuery(config, values, ...rest) {
+    // The connection that LISTENs for changes (libs/database/src/signals.ts) beats on its own
+    // clock, not for any request: it is not part of one.
+    if (
+      this.connectionParameters &&
+      this.connectionParameters.application_name === 'rollcall-signals'
+    ) {
+      return original.call(this, config, values, ...rest);
+    }
     const sql = typeof config === 'string' ? config : config && config.text;
     const params = Array.isArray(values)
       ? values

@@ -1,6 +1,7 @@
 /** The table the bench prints, and the targets of issue 8 judged on it. */
 import { megabytes } from './rss';
 import { type LoadResult, percentile } from './load';
+import type { CapturedStatement } from '../scenarios/types';
 
 export interface Row {
   id: string;
@@ -302,4 +303,52 @@ export function judgePeer(rows: Row[], peer: string | undefined): TargetResult[]
       detail: `${ourRate.toFixed(0)} vs ${theirRate.toFixed(0)} req/s = ${ratio.toFixed(2)}×`,
     };
   });
+}
+
+/** A captured scenario's round trips against its budget (Scenario.budget). */
+export interface BudgetRow {
+  id: string;
+  title: string;
+  budget: number;
+  statements: CapturedStatement[] | undefined;
+}
+
+/** The statement budget per scenario, as a table and as targets. */
+export function judgeBudgets(rows: BudgetRow[]): { table: string[]; targets: TargetResult[] } {
+  if (rows.length === 0) return { table: [], targets: [] };
+  const table = [
+    'Statement budget (round trips to PostgreSQL for one request, steady state):',
+    '',
+    '| scenario | budget | sent | what |',
+    '|---|---:|---:|---|',
+  ];
+  const targets: TargetResult[] = [];
+  for (const row of rows) {
+    const sent = row.statements?.length;
+    const what = (row.statements ?? []).map((s) => statementKind(s.text)).join(' · ');
+    table.push(`| ${row.title} (${row.id}) | ${row.budget} | ${sent ?? 'n/a'} | ${what} |`);
+    targets.push({
+      name: `${row.id} within its statement budget (≤ ${row.budget})`,
+      ok: sent === undefined ? undefined : sent <= row.budget,
+      detail: sent === undefined ? 'not captured' : `${sent} round trips: ${what}`,
+    });
+  }
+  return { table, targets };
+}
+
+/** "SELECT users", "INSERT scim_request_logs", "BEGIN": what a statement is, in two words. */
+export function statementKind(text: string): string {
+  const sql = text.replace(/\s+/g, ' ').trim();
+  const verb = /^(WITH|SELECT|INSERT|UPDATE|DELETE|START TRANSACTION|BEGIN|COMMIT|ROLLBACK)/i
+    .exec(sql)?.[1]
+    ?.toUpperCase();
+  if (!verb) return sql.slice(0, 20);
+  if (/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK)$/.test(verb)) return verb;
+  const table =
+    verb === 'INSERT'
+      ? /INSERT INTO "?(\w+)/i.exec(sql)?.[1]
+      : verb === 'UPDATE'
+        ? /UPDATE "?(\w+)/i.exec(sql)?.[1]
+        : /FROM "?(\w+)/i.exec(sql)?.[1];
+  return `${verb} ${table ?? ''}`.trim();
 }

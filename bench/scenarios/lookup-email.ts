@@ -8,6 +8,7 @@ function lookup(tenant: 'small' | 'large'): Scenario {
     title: 'emails[type eq "work"].value eq lookup',
     tenant,
     capture: true,
+    budget: 2,
     explain: true,
     prepare: async ({ tenants }) => {
       const t = tenants[tenant];

@@ -17,6 +17,7 @@ function patchGroup(group: 'small' | 'big'): Scenario {
       `One-member PATCH, group of ${(group === 'big' ? options.groupSize : options.smallGroupSize).toLocaleString('en-US')}`,
     tenant: 'large',
     capture: true,
+    budget: 3,
     explain: true,
     prepare: async ({ db, tenants, options }) => {
       const t = tenants.large;

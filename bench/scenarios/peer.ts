@@ -13,6 +13,8 @@ export interface PeerOperation {
   title: string;
   /** Connections for both sides (e.g. one for PATCHes sent one after another). */
   connections?: number;
+  /** Rollcall's statement budget for it (Scenario.budget): its side is captured and judged. */
+  budget?: number;
   /** The request maker for one side (called once per request, from every connection). */
   next: (target: ScimTarget, context: ScenarioContext) => () => RequestSpec;
   verify?: (body: string) => boolean;
@@ -21,6 +23,7 @@ export interface PeerOperation {
 const addMembers = (size: number): PeerOperation => ({
   op: `patch${size}`,
   title: `PATCH /Groups/{id} adding ${size} member${size === 1 ? '' : 's'}`,
+  ...(size === 1 ? { budget: 3 } : {}),
   // As the issue measured the peer: one request after another (Jackson's membership writes race).
   connections: 1,
   next: (target) => {
@@ -49,6 +52,7 @@ export const PEER_OPERATIONS: PeerOperation[] = [
   {
     op: 'create',
     title: 'POST /Users',
+    budget: 2,
     next: (target, { runId }) => {
       let n = 0;
       return () => {
@@ -68,6 +72,7 @@ export const PEER_OPERATIONS: PeerOperation[] = [
   {
     op: 'lookup',
     title: 'GET /Users?filter=userName eq "…"',
+    budget: 2,
     next: (target) => {
       const pick = random(1);
       return () => {
@@ -83,6 +88,7 @@ export const PEER_OPERATIONS: PeerOperation[] = [
   {
     op: 'get',
     title: 'GET /Users/{id}',
+    budget: 2,
     next: (target) => {
       const pick = random(2);
       return () => ({
@@ -120,6 +126,9 @@ function scenario(operation: PeerOperation, side: 'rollcall' | PeerName, peer: P
     title: `${operation.title} — ${side === 'rollcall' ? 'Rollcall' : `peer (${side})`}`,
     tenant: 'small',
     peer,
+    ...(side === 'rollcall' && operation.budget !== undefined
+      ? { capture: true, budget: operation.budget }
+      : {}),
     prepare: async (context) => {
       const target = context.targets?.[side];
       if (!target) throw new Error(`no ${side} target (run with --peer ${peer})`);

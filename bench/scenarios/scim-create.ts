@@ -7,6 +7,7 @@ export const scimCreate: Scenario = {
   title: 'SCIM create user',
   tenant: 'large',
   capture: true,
+  budget: 2,
   prepare: async ({ tenants, runId }) => {
     const tenant = tenants.large;
     let n = 0;

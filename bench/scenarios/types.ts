@@ -88,6 +88,12 @@ export interface Scenario {
    */
   capture?: boolean;
   explain?: boolean;
+  /**
+   * The statement budget (issue 17): the most round trips to PostgreSQL one request may take in
+   * the steady state, counting every statement its capture saw — transaction control and the
+   * provisioning log's write included. Needs `capture`; over budget is a missed target.
+   */
+  budget?: number;
   /** Scenarios whose capture this one needs (prepared, and captured, even when not selected). */
   needs?: string[];
   /** Why it cannot run (yet); the table shows the reason instead of numbers, and it is no error. */

@@ -136,7 +136,8 @@ export class UserSearchRepository {
       this.dataSource,
       `WITH page AS (
          SELECT array(SELECT u.id FROM users u WHERE ${where}
-           ORDER BY ${catalogOrder(search, 'u')} OFFSET ${search.offset} LIMIT ${search.limit}) AS ids
+           ORDER BY ${catalogOrder(search, 'u')}
+           OFFSET $${params.length + 1}::bigint LIMIT $${params.length + 2}::int) AS ids
        )
        SELECT (${count}) AS "__total", r.*
        FROM page LEFT JOIN LATERAL (
@@ -146,7 +147,8 @@ export class UserSearchRepository {
          JOIN license_pools p ON p.id = u.license_pool_id AND p.organization_id = u.organization_id
        ) r ON true
        ORDER BY r."__ord"`,
-      params,
+      // Offset and size as parameters: one prepared statement serves every page of a filter's shape.
+      [...params, search.offset, search.limit],
     );
     const total = Number(raws[0]?.__total ?? 0);
     return {
