@@ -349,6 +349,20 @@ export function statementKind(text: string): string {
       ? /INSERT INTO "?(\w+)/i.exec(sql)?.[1]
       : verb === 'UPDATE'
         ? /UPDATE "?(\w+)/i.exec(sql)?.[1]
-        : /FROM "?(\w+)/i.exec(sql)?.[1];
+        : topLevelFrom(sql);
   return `${verb} ${table ?? ''}`.trim();
+}
+
+/** The table after the first FROM outside parentheses (the main query's, not a subquery's). */
+function topLevelFrom(sql: string): string | undefined {
+  let depth = 0;
+  for (let i = 0; i < sql.length; i++) {
+    const c = sql[i];
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (depth === 0 && /^FROM\s/i.test(sql.slice(i, i + 5)) && /\s/.test(sql[i - 1] ?? ' ')) {
+      return /^FROM\s+"?(\w+)/i.exec(sql.slice(i))?.[1];
+    }
+  }
+  return /FROM "?(\w+)/i.exec(sql)?.[1];
 }

@@ -293,6 +293,10 @@ describe('secrets in logs and at rest', () => {
     // Unexpected errors while authenticating (a table gone), logged with their cause.
     await app.dataSource.query('ALTER TABLE admin_api_keys RENAME TO admin_api_keys_away');
     await app.dataSource.query('ALTER TABLE scim_integrations RENAME TO scim_integrations_away');
+    // SCIM credentials are cached; a signal makes every instance forget them (and read again), and
+    // within a second it has reached this one (libs/integration's ScimCredentialCache).
+    await app.dataSource.query(`SELECT pg_notify('rollcall_scim_credentials', '')`);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
     try {
       expect(
         (await track(http().get('/api/v1/users').set('Authorization', acme.auth))).status,

@@ -104,6 +104,16 @@ export class ScimGroupsService {
     const projection = checkedProjection(query);
     const expectedVersion = versionFromIfMatch(ifMatch);
     const plan = planGroupPatch(parsePatchRequest(body));
+    const [only, ...more] = plan.memberChanges;
+    if (
+      !hasProjection(projection) &&
+      plan.attributeOperations.length === 0 &&
+      more.length === 0 &&
+      (only?.op === 'add' || only?.op === 'remove')
+    ) {
+      // Members only, answered 204: one statement (ScimGroupWrites.scimChangeMembers).
+      return this.writes.scimChangeMembers(organizationId, id, expectedVersion, only);
+    }
     const group = await this.writes.scimModify(
       organizationId,
       id,

@@ -8,6 +8,7 @@ import { SamlSso1795414803092 } from './1795414803092-SamlSso';
 import { RateLimitCounters1795418000000 } from './1795418000000-RateLimitCounters';
 import { ScimPageIndex1795420000000 } from './1795420000000-ScimPageIndex';
 import { ScimCredentialSignals1795422000000 } from './1795422000000-ScimCredentialSignals';
+import { ScimGroupMemberChange1795424000000 } from './1795424000000-ScimGroupMemberChange';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -20,4 +21,5 @@ export const MIGRATIONS: MigrationClass[] = [
   RateLimitCounters1795418000000,
   ScimPageIndex1795420000000,
   ScimCredentialSignals1795422000000,
+  ScimGroupMemberChange1795424000000,
 ];

@@ -6,7 +6,7 @@ import { MAX_DISPLAY_NAME_LENGTH, type MemberChange } from './group.model';
 import { GroupMembersRepository, type MemberScope } from './group-members.repository';
 import { GroupsRepository } from './groups.repository';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Trimmed, non-empty, at most 256 characters. */
 export function checkDisplayName(displayName: string): string {

@@ -5,6 +5,10 @@ import { type Cursor, runStatement } from '@rollcall/common';
 import type { UserStatus } from '../users/user.entity';
 import type { GroupMember, GroupMemberDetail, UserGroup } from './group.model';
 
+/** What `changeInOneStatement` did. */
+export type MemberChangeOutcome =
+  'changed' | 'unchanged' | 'not_found' | 'version_mismatch' | 'invalid_members';
+
 /**
  * Which memberships an operation sees: SCIM sees (and changes) only the memberships of users SCIM
  * can see — not SCIM-deleted, not anonymized — so a SCIM-deleted user's memberships survive until
@@ -26,6 +30,28 @@ function visible(scope: MemberScope): string {
 @Injectable()
 export class GroupMembersRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * One `add` or `remove` of SCIM members in one statement (the `scim_group_member_change`
+   * function: lock, version check, member check, change, version moved once). Answers what
+   * happened; on anything but `changed`/`unchanged` nothing was written. `userIds`: distinct,
+   * well-formed UUIDs.
+   */
+  async changeInOneStatement(
+    organizationId: string,
+    groupId: string,
+    expectedVersion: number | undefined,
+    op: 'add' | 'remove',
+    userIds: string[],
+  ): Promise<{ outcome: MemberChangeOutcome; version: number | null }> {
+    const [row] = await runStatement<{ outcome: MemberChangeOutcome; version: number | null }>(
+      this.dataSource,
+      'SELECT outcome, version FROM scim_group_member_change($1, $2, $3, $4, $5::uuid[])',
+      [organizationId, groupId, expectedVersion ?? null, op, userIds],
+    );
+    if (!row) throw new Error('scim_group_member_change answered no row');
+    return row;
+  }
 
   /** Which of `ids` name users that may join a group (never anonymized ones; SCIM: visible ones). */
   async existingUserIds(

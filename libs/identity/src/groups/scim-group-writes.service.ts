@@ -10,6 +10,7 @@ import {
   distinct,
   GroupCore,
   translateUniqueViolation,
+  UUID,
 } from './group-core.service';
 import { GroupMembersRepository } from './group-members.repository';
 import { GroupsRepository } from './groups.repository';
@@ -132,6 +133,38 @@ export class ScimGroupWrites {
           return toGroup(await this.groups.update(group, { ...next, scimManaged: true }, manager));
         }),
     );
+  }
+
+  /**
+   * SCIM PATCH that only adds or only removes members (the commonest: one operation, no attribute):
+   * one statement when it succeeds as sent; anything else (a missing group, a version mismatch, a
+   * member SCIM cannot see, an id that is no UUID) takes `scimModify`, which refuses it with the
+   * full reason. Answers the group's version.
+   */
+  async scimChangeMembers(
+    organizationId: string,
+    id: string,
+    expectedVersion: number | undefined,
+    change: Extract<MemberChange, { op: 'add' | 'remove' }>,
+  ): Promise<{ version: number }> {
+    const ids = distinct(change.userIds);
+    const wellFormed = ids.filter((userId) => UUID.test(userId));
+    if (change.op === 'remove' || wellFormed.length === ids.length) {
+      const { outcome, version } = await this.members.changeInOneStatement(
+        organizationId,
+        id,
+        expectedVersion,
+        change.op,
+        wellFormed,
+      );
+      if ((outcome === 'changed' || outcome === 'unchanged') && version !== null) {
+        return { version };
+      }
+    }
+    const group = await this.scimModify(organizationId, id, expectedVersion, () => undefined, [
+      change,
+    ]);
+    return { version: group.version };
   }
 
   /** SCIM DELETE: the group and its memberships go, the users stay; If-Match must match when given. */
