@@ -1,6 +1,6 @@
 import { DomainError } from '@rollcall/common';
 import { parsePatchRequest } from '@rollcall/scim';
-import { planGroupPatch } from './group-patch';
+import { onlyMemberChange, planGroupPatch } from './group-patch';
 
 const A = '2819c223-7f76-453a-919d-413861904646';
 const B = '6c5bb468-14b2-4183-baf2-06d523e03bd3';
@@ -134,5 +134,33 @@ describe('planGroupPatch', () => {
       plan({ op: 'remove', path: 'members', value: [{ value: A, type: 'Group', $ref: 'x' }] })
         .memberChanges,
     ).toEqual([{ op: 'remove', userIds: [A] }]);
+  });
+});
+
+describe('onlyMemberChange', () => {
+  it('takes one add or one remove of members and nothing else', () => {
+    expect(onlyMemberChange(plan({ op: 'add', path: 'members', value: [{ value: A }] }))).toEqual({
+      op: 'add',
+      userIds: [A],
+    });
+    expect(onlyMemberChange(plan({ op: 'remove', path: `members[value eq "${B}"]` }))).toEqual({
+      op: 'remove',
+      userIds: [B],
+    });
+  });
+
+  it('leaves attributes, several changes, replace and remove-all to the general path', () => {
+    const add = { op: 'add', path: 'members', value: [{ value: A }] };
+    expect(onlyMemberChange(plan(add, { op: 'replace', path: 'displayName', value: 'X' }))).toBe(
+      undefined,
+    );
+    expect(onlyMemberChange(plan(add, add))).toBe(undefined);
+    expect(onlyMemberChange(plan({ op: 'replace', path: 'members', value: [{ value: A }] }))).toBe(
+      undefined,
+    );
+    expect(onlyMemberChange(plan({ op: 'remove', path: 'members' }))).toBe(undefined);
+    expect(onlyMemberChange(plan({ op: 'replace', path: 'displayName', value: 'X' }))).toBe(
+      undefined,
+    );
   });
 });

@@ -151,3 +151,17 @@ function locate(error: unknown, operation: NormalizedOperation, index: number): 
     { field, message: error.detail },
   ]);
 }
+
+/**
+ * The plan's one member change when that is all it does (one `add` or `remove` of members, no
+ * attribute touched): what the one-statement path can take (ScimGroupWrites.scimChangeMembers).
+ */
+export function onlyMemberChange(
+  plan: GroupPatchPlan,
+): Extract<MemberChange, { op: 'add' | 'remove' }> | undefined {
+  const [only, ...more] = plan.memberChanges;
+  if (more.length > 0 || plan.attributeOperations.some((operation) => operation !== NO_OP)) {
+    return undefined;
+  }
+  return only?.op === 'add' || only?.op === 'remove' ? only : undefined;
+}

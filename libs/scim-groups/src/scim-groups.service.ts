@@ -20,7 +20,7 @@ import {
 } from '@rollcall/scim';
 import { GROUP_COLUMNS } from './group-columns';
 import { readGroupAttributes, readGroupDocument, toScimGroup } from './group-document';
-import { planGroupPatch } from './group-patch';
+import { onlyMemberChange, planGroupPatch } from './group-patch';
 
 type Json = Record<string, unknown>;
 
@@ -104,13 +104,8 @@ export class ScimGroupsService {
     const projection = checkedProjection(query);
     const expectedVersion = versionFromIfMatch(ifMatch);
     const plan = planGroupPatch(parsePatchRequest(body));
-    const [only, ...more] = plan.memberChanges;
-    if (
-      !hasProjection(projection) &&
-      plan.attributeOperations.length === 0 &&
-      more.length === 0 &&
-      (only?.op === 'add' || only?.op === 'remove')
-    ) {
+    const only = onlyMemberChange(plan);
+    if (only && !hasProjection(projection)) {
       // Members only, answered 204: one statement (ScimGroupWrites.scimChangeMembers).
       return this.writes.scimChangeMembers(organizationId, id, expectedVersion, only);
     }
