@@ -49,8 +49,10 @@ export class PostgresSignals extends DatabaseSignals implements OnApplicationShu
   watch(channel: string, onSignal: () => void): SignalWatch {
     const watcher = { channel, onSignal };
     this.watchers.add(watcher);
-    if (this.client && !this.connecting) void this.listen(this.client, [channel]);
-    else this.start();
+    const client = this.client;
+    if (client && !this.connecting) {
+      this.listen(client, [channel]).catch((error: unknown) => this.lost(client, error));
+    } else this.start();
     return {
       current: () =>
         this.client !== undefined &&

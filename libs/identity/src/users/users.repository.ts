@@ -41,11 +41,17 @@ export class UsersRepository {
    * columns, so it cannot drift from the table; `fromReadRow` turns its rows into entities.
    */
   readSelect(withGroups: boolean): string {
+    const { list } = this.userColumns();
+    return withGroups ? `${list}, ${GROUPS_OF_U} AS "__groups"` : list;
+  }
+
+  /** UserEntity's columns, read from its metadata once. */
+  private userColumns(): { list: string; columns: { property: string; date: boolean }[] } {
     this.readColumns ??= (() => {
       const columns = this.dataSource.getMetadata(UserEntity).columns.map((c) => ({
         database: c.databaseName,
         property: c.propertyName,
-        date: c.type === 'timestamptz' || c.type === Date || String(c.type).startsWith('timestamp'),
+        date: c.type === Date || String(c.type).startsWith('timestamp'),
       }));
       return {
         list: [
@@ -56,16 +62,14 @@ export class UsersRepository {
         columns: columns.map(({ property, date }) => ({ property, date })),
       };
     })();
-    return withGroups
-      ? `${this.readColumns.list}, ${GROUPS_OF_U} AS "__groups"`
-      : this.readColumns.list;
+    return this.readColumns;
   }
 
   /** A row of a `readSelect` statement as an entity, its pool and its groups (if selected). */
   fromReadRow(raw: Record<string, unknown>): UserReadRow {
     const user = new UserEntity();
     const target = user as unknown as Record<string, unknown>;
-    for (const { property, date } of this.readColumns?.columns ?? []) {
+    for (const { property, date } of this.userColumns().columns) {
       const value = raw[property];
       target[property] =
         date && (typeof value === 'string' || typeof value === 'number') ? new Date(value) : value;
