@@ -221,4 +221,60 @@ describe('the pool-assignment policy through SCIM', () => {
     );
     expect(entries.find((e) => e.status === 201)?.detail).toBe("License pool 'Sales'");
   });
+
+  it('creates by the pools as they are, though this instance chose from a list read before they changed', async () => {
+    // The pools are read once and kept; the create's INSERT checks that they have not changed.
+    // Here they change behind the app's back (as another instance or an admin would change them).
+    const setup = await organization(true);
+    const create = (userName: string, licensePoolName?: string) =>
+      app
+        .http()
+        .post('/scim/v2/Users')
+        .set('Authorization', setup.tenant.scimAuth)
+        .send({
+          userName,
+          ...(licensePoolName === undefined ? {} : { [ROLLCALL]: { licensePoolName } }),
+        });
+    const first = await create('first@example.com', 'Sales').expect(201);
+    expect((await poolOf(first.body.id)).name).toBe('Sales');
+    await app.dataSource.query(
+      `INSERT INTO license_pools (organization_id, name, is_default, capacity, used)
+       VALUES ($1, 'Late', false, 1, 0)`,
+      [setup.tenant.id],
+    );
+    await app.dataSource.query(`UPDATE license_pools SET name = 'Marketing' WHERE id = $1`, [
+      setup.poolIds.Sales,
+    ]);
+    // First the name this instance still knows: the pool of that name is no more.
+    const gone = await create('gone@example.com', 'Sales');
+    expect(gone.status).toBe(400);
+    expect(gone.body.detail).toContain("License pool 'Sales' does not exist");
+    const late = await create('late@example.com', 'Late').expect(201);
+    expect(await poolOf(late.body.id)).toEqual({ name: 'Late', status: 'provisioned' });
+    const renamed = await create('renamed@example.com', 'Marketing').expect(201);
+    expect((await poolOf(renamed.body.id)).name).toBe('Marketing');
+    // Seats taken behind its back: whether the new user is pending is read as it is written.
+    await app.dataSource.query('UPDATE license_pools SET used = capacity WHERE id = $1', [
+      setup.poolIds['Default license pool'],
+    ]);
+    const pending = await create('pending@example.com').expect(201);
+    expect(await poolOf(pending.body.id)).toEqual({
+      name: 'Default license pool',
+      status: 'pending',
+    });
+    await app.dataSource.query('UPDATE license_pools SET used = 0 WHERE id = $1', [
+      setup.poolIds['Default license pool'],
+    ]);
+    const seated = await create('free@example.com').expect(201);
+    expect((await poolOf(seated.body.id)).status).toBe('provisioned');
+    // The pool deleted behind its back (its users moved first, as a deletion does).
+    await app.dataSource.query(`UPDATE users SET license_pool_id = $2 WHERE license_pool_id = $1`, [
+      setup.poolIds.Full,
+      setup.poolIds['Default license pool'],
+    ]);
+    await app.dataSource.query('DELETE FROM license_pools WHERE id = $1', [setup.poolIds.Full]);
+    const deleted = await create('deleted@example.com', 'Full');
+    expect(deleted.status).toBe(400);
+    expect(deleted.body.detail).toContain("License pool 'Full' does not exist");
+  });
 });

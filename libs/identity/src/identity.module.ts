@@ -7,6 +7,7 @@ import { GroupsService } from './groups/groups.service';
 import { ScimGroupWrites } from './groups/scim-group-writes.service';
 import { LicensePoolsRepository } from './license-pools/license-pools.repository';
 import { LicensePoolsService } from './license-pools/license-pools.service';
+import { PoolCatalog } from './license-pools/pool-catalog';
 import { SeatsRepository } from './license-pools/seats.repository';
 import { OutboxRepository } from './outbox/outbox.repository';
 import { OutboxService } from './outbox/outbox.service';
@@ -32,6 +33,7 @@ import { OrganizationsService } from './organizations/organizations.service';
     OrganizationsService,
     SeatsRepository,
     LicensePoolsService,
+    PoolCatalog,
     OutboxRepository,
     OutboxService,
     SeatUsageService,

@@ -5,6 +5,23 @@ import { DEFAULT_POOL_NAME, LicensePoolEntity } from './license-pool.entity';
 import type { PoolSnapshot } from './pool-policy';
 import { runStatement } from '@rollcall/common';
 
+/** An organization's pools as the policy reads them, and the fingerprint of that list. */
+export interface PoolCatalogEntry {
+  pools: PoolSnapshot[];
+  structure: string;
+}
+
+/**
+ * The fingerprint of what the pool policy reads of an organization's pools apart from their seat
+ * counts (which pools exist, their names, which is the default): equal exactly while those are.
+ * `organization` is the SQL that names the organization. A statement that acts on a choice made
+ * from an earlier read of the pools checks it, and does nothing when the list has changed since.
+ */
+export const POOL_STRUCTURE_SQL = (organization: string) =>
+  `(SELECT md5(string_agg(q.id::text || q.is_default::text || length(q.name) || ':' || q.name,
+      ',' ORDER BY q.id))
+    FROM license_pools q WHERE q.organization_id = ${organization})`;
+
 @Injectable()
 export class LicensePoolsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -79,14 +96,22 @@ export class LicensePoolsRepository {
     return manager.getRepository(LicensePoolEntity).findBy({ organizationId });
   }
 
-  /** What the pool policy needs of every pool of the organization, in plain SQL (hot path). */
-  snapshots(organizationId: string, manager: EntityManager): Promise<PoolSnapshot[]> {
-    return runStatement<PoolSnapshot>(
+  /**
+   * What the pool policy needs of every pool of the organization, in plain SQL (hot path), and the
+   * fingerprint of the list (`POOL_STRUCTURE_SQL`).
+   */
+  async catalog(organizationId: string, manager: EntityManager): Promise<PoolCatalogEntry> {
+    const rows = await runStatement<PoolSnapshot & { structure: string }>(
       manager,
-      `SELECT id, name, is_default AS "isDefault", capacity, used
-       FROM license_pools WHERE organization_id = $1`,
+      `SELECT id, name, is_default AS "isDefault", capacity, used,
+         ${POOL_STRUCTURE_SQL('$1::uuid')} AS structure
+       FROM license_pools WHERE organization_id = $1::uuid`,
       [organizationId],
     );
+    return {
+      pools: rows.map(({ structure: _s, ...pool }) => pool),
+      structure: rows[0]?.structure ?? '',
+    };
   }
 
   findDefault(organizationId: string, manager: EntityManager): Promise<LicensePoolEntity | null> {

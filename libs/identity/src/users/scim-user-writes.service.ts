@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '@rollcall/common';
-import { LicensePoolsRepository } from '../license-pools/license-pools.repository';
+import type { PoolCatalogEntry } from '../license-pools/license-pools.repository';
+import { PoolCatalog } from '../license-pools/pool-catalog';
 import { decidePool, describeRejection, type NamedPool } from '../license-pools/pool-policy';
 import { isUniqueViolation, UserCore, userNameTaken } from './user-core.service';
 import type { UserGroup } from '../groups/group.model';
@@ -30,7 +31,7 @@ export class ScimUserWrites {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly users: UsersRepository,
     private readonly userSearch: UserSearchRepository,
-    private readonly pools: LicensePoolsRepository,
+    private readonly poolCatalog: PoolCatalog,
     private readonly core: UserCore,
   ) {}
 
@@ -43,11 +44,16 @@ export class ScimUserWrites {
     write: ScimWrite,
   ): Promise<{ user: User; created: boolean }> {
     try {
-      // Almost always nobody holds the name: the user is inserted in one statement that does
-      // nothing if somebody does (the unique index on the name decides, atomically). Only then,
-      // or when the pool policy refuses, does the create lock and look at the holder, in a
+      // Almost always nobody holds the name and the pools are as this instance last read them:
+      // the user is inserted in one statement that does nothing if somebody holds the name (the
+      // unique index decides, atomically) or the pools have changed. Only then, or when the pool
+      // policy refuses, does the create read the pools again, lock and look at the holder, in a
       // transaction, as it always did.
-      const inserted = await this.insert(organizationId, write, this.dataSource.manager, true);
+      const catalog = await this.poolCatalog.get(organizationId);
+      const inserted = await this.insert(organizationId, write, this.dataSource.manager, {
+        catalog,
+        ifNameFree: true,
+      });
       if (inserted) return { user: inserted, created: true };
       return await this.dataSource.transaction(async (manager) => {
         const existing = await this.users.findByUserNameForUpdate(
@@ -58,7 +64,13 @@ export class ScimUserWrites {
         if (existing && existing.user.status !== 'anonymized') {
           return { user: await this.adopt(existing, write, manager), created: false };
         }
-        return { user: (await this.insert(organizationId, write, manager, false))!, created: true };
+        const catalog = await this.poolCatalog.read(organizationId, manager);
+        const user = await this.insert(organizationId, write, manager, {
+          catalog,
+          ifNameFree: false,
+        });
+        if (!user) throw new Error('the user was not inserted: its pool is gone');
+        return { user, created: true };
       });
     } catch (error) {
       if (isUniqueViolation(error)) throw userNameTaken(write.profile.userName);
@@ -165,19 +177,22 @@ export class ScimUserWrites {
   }
 
   /**
-   * `ifNameFree`: null, and nothing written, when somebody holds the userName or the pool policy
-   * refuses the request (the caller then decides in a transaction, knowing who holds the name).
+   * The new user, in the pool the policy chooses from `catalog`. `ifNameFree`: null, and nothing
+   * written, when somebody holds the userName, the pool policy refuses the request, or the pools
+   * are no longer those of `catalog` (the caller then decides in a transaction, knowing who holds
+   * the name and the pools as they are).
    */
   private async insert(
     organizationId: string,
     write: ScimWrite,
     manager: EntityManager,
-    ifNameFree: boolean,
+    { catalog, ifNameFree }: { catalog: PoolCatalogEntry; ifNameFree: boolean },
   ): Promise<User | null> {
-    const pools = await this.pools.snapshots(organizationId, manager);
+    // For a create the policy refuses only an unknown pool: it never reads the seat counts kept
+    // in the catalog (whether the pool is full, hence pending, is decided by the INSERT).
     const decision = decidePool({
       channel: 'scim_create',
-      pools,
+      pools: catalog.pools,
       requested: requestedPool(write),
     });
     if (decision.outcome === 'reject') {
@@ -195,11 +210,14 @@ export class ScimUserWrites {
       scimVisible: true,
       firstLoginAt: null,
       lastLoginAt: null,
-      // Provisioned while its pool has no seat left: pending (SPEC §2, §3 rule 5).
-      status: write.active === false ? 'deactivated' : decision.full ? 'pending' : 'provisioned',
+      // Pending instead when its pool has no seat left (SPEC §2, §3 rule 5): the INSERT decides.
+      status: write.active === false ? 'deactivated' : 'provisioned',
     });
     applyProfile(user, write.profile);
-    const saved = await this.users.insert(user, manager, ifNameFree);
+    const saved = await this.users.insert(user, manager, {
+      ifNameFree,
+      poolStructure: ifNameFree ? catalog.structure : null,
+    });
     return saved && toUser(saved, { id: pool.id, name: pool.name, isDefault: pool.isDefault });
   }
 

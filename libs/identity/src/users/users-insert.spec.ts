@@ -6,6 +6,7 @@ import { dataSourceOptions, migrateToLatest } from '@rollcall/database';
 import { adminQuery, serverUrl, withDatabase } from '../../../../test/support/test-database';
 import { UserEntity } from './user.entity';
 import { UsersRepository } from './users.repository';
+import { LicensePoolsRepository } from '../license-pools/license-pools.repository';
 
 /**
  * `UsersRepository.insert` writes a user with one hand-written INSERT (the hot path of SCIM
@@ -99,7 +100,7 @@ describe('the hand-written users INSERT', () => {
     });
     let inserted: UserEntity | null;
     try {
-      const run = (manager: EntityManager) => users.insert(user, manager, ifNameFree);
+      const run = (manager: EntityManager) => users.insert(user, manager, { ifNameFree });
       inserted = inTransaction ? await dataSource.transaction(run) : await run(dataSource.manager);
     } finally {
       stop();
@@ -206,12 +207,14 @@ describe('the hand-written users INSERT', () => {
       expect(statement.columns.filter((c) => !known.has(c) || !table.has(c))).toEqual([]);
       const insertable = entityColumns().filter((c) => !generatedByDatabase(c));
       expect([...statement.columns].sort()).toEqual(insertable.map((c) => c.databaseName).sort());
-      // One value per column, one parameter per placeholder, each placeholder used once.
+      // One value per column; no parameter in two columns' values; every parameter used, the
+      // ones no value uses (the pools' fingerprint) in the WHERE clause.
       expect(statement.values).toHaveLength(statement.columns.length);
-      const placeholders = statement.values.flatMap((v) =>
-        [...v.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])),
-      );
-      expect([...placeholders].sort((a, b) => a - b)).toEqual(parameters.map((_p, i) => i + 1));
+      const perValue = statement.values.map((v) => new Set(placeholdersOf(v)));
+      const inValues = perValue.flatMap((set) => [...set]);
+      expect(inValues.filter((p, i) => inValues.indexOf(p) !== i)).toEqual([]);
+      const used = new Set([...inValues, ...placeholdersOf(statement.where)]);
+      expect([...used].sort((a, b) => a - b)).toEqual(parameters.map((_p, i) => i + 1));
     });
 
     it(`leaves out only columns the database fills as the entity declares, and reads them back (${name})`, async () => {
@@ -244,11 +247,15 @@ describe('the hand-written users INSERT', () => {
           const entity = entityColumns().find((c) => c.databaseName === column);
           const columnType = table.get(column)?.type;
           if (!entity || !columnType) continue; // reported by the column-list test
-          const placeholder = /^\$(\d+)(?:\s*::\s*(.+))?$/.exec(expression);
+          const placeholder =
+            /^\$(\d+)(?:\s*::\s*(.+))?$/.exec(expression) ??
+            (column === 'status' ? RULE_FIVE.exec(expression) : null);
           if (!placeholder) {
             // The one literal `insert` writes: version 1, as save() starts it.
             if (!(entity.isVersion && expression === '1')) {
-              disagreements.push(`${column}: ${expression} is neither $n, $n::type nor version 1`);
+              disagreements.push(
+                `${column}: ${expression} is neither $n, $n::type, rule 5's status nor version 1`,
+              );
             }
             continue;
           }
@@ -291,6 +298,94 @@ describe('the hand-written users INSERT', () => {
       }
     });
   }
+
+  describe('the pool it writes into', () => {
+    const pools = () => new LicensePoolsRepository(dataSource);
+    const count = async (userName: string) =>
+      (
+        await dataSource.query<{ n: number }[]>(
+          'SELECT count(*)::int AS n FROM users WHERE user_name = $1',
+          [userName],
+        )
+      )[0]?.n;
+    const aPool = async (capacity: number, used: number, organization = organizationId) =>
+      (
+        await dataSource.query<{ id: string }[]>(
+          `INSERT INTO license_pools (organization_id, name, is_default, capacity, used)
+           VALUES ($1, $2, false, $3, $4) RETURNING id`,
+          [organization, `Pool ${randomBytes(3).toString('hex')}`, capacity, used],
+        )
+      )[0].id;
+    const provisioned = (poolId: string) => {
+      const user = aUser('every column');
+      user.licensePoolId = poolId;
+      user.status = 'provisioned';
+      return user;
+    };
+
+    it('writes provisioned as pending when the pool has no seat left, as the row is written (rule 5)', async () => {
+      const full = await aPool(2, 2);
+      const free = await aPool(2, 1);
+      expect((await users.insert(provisioned(full), dataSource.manager))?.status).toBe('pending');
+      expect((await users.insert(provisioned(free), dataSource.manager))?.status).toBe(
+        'provisioned',
+      );
+      // Other statuses are written as sent, full pool or not.
+      const deactivated = provisioned(full);
+      deactivated.status = 'deactivated';
+      expect((await users.insert(deactivated, dataSource.manager))?.status).toBe('deactivated');
+    });
+
+    it("writes nothing into another organization's pool", async () => {
+      const [{ id: other }] = await dataSource.query<{ id: string }[]>(
+        `INSERT INTO organizations (name, slug, plan, total_licenses)
+         VALUES ('Other', $1, 'enterprise', 10) RETURNING id`,
+        [`other-${randomBytes(3).toString('hex')}`],
+      );
+      const user = provisioned(await aPool(5, 0, other));
+      expect(await users.insert(user, dataSource.manager)).toBeNull();
+      expect(await count(user.userName)).toBe(0);
+    });
+
+    it('writes nothing when the pools are no longer those its fingerprint names, seat counts aside', async () => {
+      const poolId = await aPool(5, 0);
+      const before = await pools().catalog(organizationId, dataSource.manager);
+      expect(before.pools.map((p) => p.id)).toContain(poolId);
+      // Seats taken and capacity changed: the same list of pools, the same fingerprint.
+      await dataSource.query('UPDATE license_pools SET used = 1, capacity = 7 WHERE id = $1', [
+        poolId,
+      ]);
+      const same = await pools().catalog(organizationId, dataSource.manager);
+      expect(same.structure).toBe(before.structure);
+      const first = provisioned(poolId);
+      expect(
+        await users.insert(first, dataSource.manager, { poolStructure: before.structure }),
+      ).not.toBeNull();
+      for (const change of [
+        () =>
+          dataSource.query('UPDATE license_pools SET name = $2 WHERE id = $1', [
+            poolId,
+            `Renamed ${randomBytes(3).toString('hex')}`,
+          ]),
+        () => aPool(3, 0),
+      ]) {
+        const stale = (await pools().catalog(organizationId, dataSource.manager)).structure;
+        await change();
+        const user = provisioned(poolId);
+        for (const ifNameFree of [false, true]) {
+          expect(
+            await users.insert(user, dataSource.manager, { ifNameFree, poolStructure: stale }),
+          ).toBeNull();
+        }
+        expect(await count(user.userName)).toBe(0);
+        const fresh = (await pools().catalog(organizationId, dataSource.manager)).structure;
+        expect(fresh).not.toBe(stale);
+        expect(
+          await users.insert(user, dataSource.manager, { poolStructure: fresh }),
+        ).not.toBeNull();
+      }
+    });
+  });
 });
 
 /** A new database with nothing in it: in-memory PGlite, or an empty database on the server. */
@@ -424,29 +519,64 @@ interface ParsedInsert {
   columns: string[];
   /** One expression per column, as written (`$5`, `$5::uuid`, `1`). */
   values: string[];
+  /** The WHERE clause of an INSERT … SELECT ('' for VALUES). */
+  where: string;
   returning: string[];
 }
 
-/** The parts of a one-row `INSERT INTO t (columns) VALUES (values) [ON CONFLICT …] [RETURNING …]`. */
+/** The `$n` placeholders an SQL fragment uses. */
+function placeholdersOf(sql: string): number[] {
+  return [...sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1]));
+}
+
+/**
+ * The status a SCIM create writes: the one sent, or `pending` for `provisioned` in a full pool
+ * (SPEC §3 rule 5); its parameter is the one of the ELSE branch.
+ */
+const RULE_FIVE =
+  /^CASE WHEN \$(\d+)::varchar = 'provisioned' AND p\.used >= p\.capacity THEN 'pending' ELSE \$\1::(varchar) END$/;
+
+/**
+ * The parts of a one-row `INSERT INTO t (columns) VALUES (values) [ON CONFLICT …] [RETURNING …]`
+ * or `INSERT INTO t (columns) SELECT values FROM t2 WHERE … [ON CONFLICT …] [RETURNING …]`.
+ */
 function parseInsert(text: string): ParsedInsert {
   const head = /^\s*INSERT\s+INTO\s+"?(\w+)"?\s*\(/i.exec(text);
   if (!head?.[1]) throw new Error(`not an INSERT INTO t (…): ${text}`);
   const columnsEnd = closingParenthesis(text, head[0].length - 1);
   const afterColumns = text.slice(columnsEnd + 1);
-  const valuesHead = /^\s*VALUES\s*\(/i.exec(afterColumns);
-  if (!valuesHead) throw new Error(`no VALUES (…) after the column list: ${text}`);
-  const valuesStart = columnsEnd + 1 + valuesHead[0].length - 1;
-  const valuesEnd = closingParenthesis(text, valuesStart);
-  const rest = text.slice(valuesEnd + 1);
-  if (/^\s*,/.test(rest)) throw new Error(`more than one row of VALUES: ${text}`);
-  const returning = /\bRETURNING\s+([\s\S]*)$/i.exec(rest)?.[1];
   const unquote = (name: string) => name.trim().replace(/^"(.*)"$/, '$1');
+  const columns = splitTopLevel(text.slice(head[0].length, columnsEnd)).map(unquote);
+  const returningOf = (rest: string) => {
+    const list = /\bRETURNING\s+([\s\S]*)$/i.exec(rest)?.[1];
+    return list ? splitTopLevel(list).map(unquote) : [];
+  };
+  const valuesHead = /^\s*VALUES\s*\(/i.exec(afterColumns);
+  if (valuesHead) {
+    const valuesStart = columnsEnd + 1 + valuesHead[0].length - 1;
+    const valuesEnd = closingParenthesis(text, valuesStart);
+    const rest = text.slice(valuesEnd + 1);
+    if (/^\s*,/.test(rest)) throw new Error(`more than one row of VALUES: ${text}`);
+    const values = splitTopLevel(text.slice(valuesStart + 1, valuesEnd));
+    return { text, table: head[1], columns, values, where: '', returning: returningOf(rest) };
+  }
+  // INSERT … SELECT <one expression per column> FROM <one table> WHERE … [ON CONFLICT …] …
+  const select =
+    /^\s*SELECT\s+([\s\S]*?)\s+FROM\s+\w+(?:\s+\w+)?\s+WHERE\s+([\s\S]*?)\s*(?:\bON\s+CONFLICT\b[\s\S]*?)?\s*(\bRETURNING\b[\s\S]*)?$/i.exec(
+      afterColumns,
+    );
+  if (!select?.[1] || !select[2]) {
+    throw new Error(
+      `neither VALUES (…) nor SELECT … FROM t WHERE … after the column list: ${text}`,
+    );
+  }
   return {
     text,
     table: head[1],
-    columns: splitTopLevel(text.slice(head[0].length, columnsEnd)).map(unquote),
-    values: splitTopLevel(text.slice(valuesStart + 1, valuesEnd)).map((v) => v.trim()),
-    returning: returning ? splitTopLevel(returning).map(unquote) : [],
+    columns,
+    values: splitTopLevel(select[1]),
+    where: select[2],
+    returning: returningOf(select[3] ?? ''),
   };
 }
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { LicensePoolEntity } from '../license-pools/license-pool.entity';
+import { POOL_STRUCTURE_SQL } from '../license-pools/license-pools.repository';
 import { runStatement } from '@rollcall/common';
 import type { UserGroup } from '../groups/group.model';
 import type { AdminUserCriteria, AdminUserQuery, AdminUserSortField } from './admin-user-query';
@@ -186,26 +187,47 @@ export class UsersRepository {
   /**
    * Inserts a new user in one plain INSERT (the hot path of SCIM creates: no query builder, no
    * entity persistence machinery) and fills in what the database generated. Every column is
-   * written as `save()` would write it (`version` starts at 1). `ifNameFree`: when another user
-   * holds the userName (any case), nothing is written and the answer is null, where otherwise
-   * the unique index refuses the row.
+   * written as `save()` would write it (`version` starts at 1), with one rule of the pool policy
+   * applied to the pool's seat count as it is when the row is written: a user sent as
+   * `provisioned` into a pool with no seat left is `pending` (SPEC §3 rule 5). Nothing is written,
+   * and the answer is null, when the pool is not the organization's or, with `poolStructure`, when
+   * the organization's pools are no longer those it fingerprints (`POOL_STRUCTURE_SQL`: the caller
+   * chose the pool from a list that has changed). `ifNameFree`: when another user holds the
+   * userName (any case), nothing is written and the answer is null, where otherwise the unique
+   * index refuses the row.
    */
   async insert(
     user: UserEntity,
     manager: EntityManager,
-    ifNameFree = false,
+    {
+      ifNameFree = false,
+      poolStructure = null,
+    }: { ifNameFree?: boolean; poolStructure?: string | null } = {},
   ): Promise<UserEntity | null> {
-    const [row] = await runStatement<{ id: string; created_at: Date; updated_at: Date }>(
+    const [row] = await runStatement<{
+      id: string;
+      status: UserEntity['status'];
+      created_at: Date;
+      updated_at: Date;
+    }>(
       manager,
       `INSERT INTO users (organization_id, user_name, external_id, formatted_name, given_name,
          family_name, middle_name, honorific_prefix, honorific_suffix, display_name, nick_name,
          profile_url, title, user_type, preferred_language, locale, timezone, emails, email_values,
          primary_email, phone_numbers, addresses, ims, photos, enterprise, role, license_pool_id,
          license_tier, status, scim_managed, scim_visible, first_login_at, last_login_at, version)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,
-         $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, 1)
+       SELECT $1::uuid, $2::varchar, $3::varchar, $4::varchar, $5::varchar, $6::varchar,
+         $7::varchar, $8::varchar, $9::varchar, $10::varchar, $11::varchar, $12::varchar,
+         $13::varchar, $14::varchar, $15::varchar, $16::varchar, $17::varchar, $18::jsonb,
+         $19::text[], $20::varchar, $21::jsonb, $22::jsonb, $23::jsonb, $24::jsonb, $25::jsonb,
+         $26::varchar, $27::uuid, $28::varchar,
+         CASE WHEN $29::varchar = 'provisioned' AND p.used >= p.capacity THEN 'pending' ELSE $29::varchar END,
+         $30::boolean, $31::boolean, $32::timestamptz, $33::timestamptz, 1
+       FROM license_pools p
+       WHERE p.id = $27::uuid AND p.organization_id = $1::uuid
+         AND ($34::text IS NULL OR ${POOL_STRUCTURE_SQL('$1::uuid')} = $34::text)
        ${ifNameFree ? 'ON CONFLICT (organization_id, lower(user_name)) DO NOTHING' : ''}
-       RETURNING id, created_at, updated_at`,
+       RETURNING id, status, created_at, updated_at`,
       [
         user.organizationId,
         user.userName,
@@ -240,13 +262,12 @@ export class UsersRepository {
         user.scimVisible,
         user.firstLoginAt,
         user.lastLoginAt,
+        poolStructure,
       ],
     );
-    if (!row) {
-      if (ifNameFree) return null;
-      throw new Error('INSERT INTO users returned no row');
-    }
+    if (!row) return null;
     user.id = row.id;
+    user.status = row.status;
     user.createdAt = new Date(row.created_at);
     user.updatedAt = new Date(row.updated_at);
     user.version = 1;
