@@ -222,7 +222,8 @@ async function main(): Promise<number> {
     let peer: PeerServer | undefined;
     let sides: ScenarioContext['targets'];
     if (options.peer && selected.some((s) => s.peer === options.peer)) {
-      ({ targets: sides, peer } = await prepareTargets({
+      let servers: PeerServer[];
+      ({ targets: sides, servers } = await prepareTargets({
         peer: options.peer,
         databaseUrl,
         rollcall: { url: server.url, ...(server.pid !== undefined ? { pid: server.pid } : {}) },
@@ -231,7 +232,8 @@ async function main(): Promise<number> {
         runId,
         log,
       }));
-      stopPeer = () => peer?.stop() ?? Promise.resolve();
+      peer = servers.find((s) => s.name === options.peer);
+      stopPeer = () => Promise.all(servers.map((s) => s.stop())).then(() => undefined);
     }
 
     const captures = new Map<string, CapturedRequest>();

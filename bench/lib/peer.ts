@@ -14,13 +14,16 @@ import { ROOT, watchChild } from './server';
 
 export const PEERS = ['jackson'] as const;
 export type PeerName = (typeof PEERS)[number];
+/** A side of the side-by-side rows: Rollcall, the peer, or the floor (bench/peer/floor). */
+export type Side = 'rollcall' | PeerName | 'floor';
 
 const JACKSON_DIR = join(ROOT, 'bench', 'peer', 'jackson');
+const FLOOR_DIR = join(ROOT, 'bench', 'peer', 'floor');
 const SCIM_PATH = '/api/scim/v2.0';
 
 /** One side of a side-by-side comparison: where its SCIM API is and the people it holds. */
 export interface ScimTarget {
-  name: 'rollcall' | PeerName;
+  name: Side;
   /** e.g. "Jackson 26.2.0" or "Rollcall". */
   label: string;
   baseUrl: string;
@@ -37,7 +40,7 @@ export interface ScimTarget {
 }
 
 export interface PeerServer {
-  name: PeerName;
+  name: PeerName | 'floor';
   label: string;
   url: string;
   pid?: number;
@@ -89,22 +92,21 @@ async function freshDatabase(databaseUrl: string): Promise<string> {
   return url.toString();
 }
 
-export async function startPeer(
-  name: PeerName,
-  databaseUrl: string,
-  log: (message: string) => void,
-): Promise<PeerServer> {
-  ensurePeerInstalled(log);
-  const peerDatabase = await freshDatabase(databaseUrl);
+/** `node server.js` in `cwd`, once it prints `listening <port>`. */
+async function spawnListening(
+  what: string,
+  cwd: string,
+  env: Record<string, string>,
+): Promise<{ url: string; pid?: number; output: () => string; stop: () => Promise<void> }> {
   const child: ChildProcess = spawn(process.execPath, ['server.js'], {
-    cwd: JACKSON_DIR,
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', DATABASE_URL: peerDatabase },
+    cwd,
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const { output, stop } = watchChild(child);
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`the peer did not start:\n${output()}`)),
+      () => reject(new Error(`${what} did not start:\n${output()}`)),
       120_000,
     );
     child.stdout?.on('data', (chunk: Buffer) => {
@@ -116,15 +118,31 @@ export async function startPeer(
     });
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`the peer exited with code ${code}:\n${output()}`));
+      reject(new Error(`${what} exited with code ${code}:\n${output()}`));
     });
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    ...(child.pid !== undefined ? { pid: child.pid } : {}),
+    output,
+    stop,
+  };
+}
+
+export async function startPeer(
+  name: PeerName,
+  databaseUrl: string,
+  log: (message: string) => void,
+): Promise<PeerServer> {
+  ensurePeerInstalled(log);
+  const peerDatabase = await freshDatabase(databaseUrl);
+  const { stop, ...child } = await spawnListening('the peer', JACKSON_DIR, {
+    DATABASE_URL: peerDatabase,
   });
   return {
     name,
     label: `Jackson ${jacksonVersion()}`,
-    url: `http://127.0.0.1:${port}`,
-    ...(child.pid !== undefined ? { pid: child.pid } : {}),
-    output,
+    ...child,
     // Stopped, the peer's database goes too: every run starts the peer on a fresh one.
     stop: async () => {
       await stop();
@@ -133,6 +151,19 @@ export async function startPeer(
       ]).catch(() => undefined);
     },
   };
+}
+
+/**
+ * The floor (bench/peer/floor/server.js): plain node:http and pg reading Rollcall's own tables for
+ * the tenant, with as many connections as Rollcall's pool.
+ */
+export async function startFloor(databaseUrl: string, organizationId: string): Promise<PeerServer> {
+  const child = await spawnListening('the floor', FLOOR_DIR, {
+    DATABASE_URL: databaseUrl,
+    ORGANIZATION_ID: organizationId,
+    POOL_SIZE: process.env.DATABASE_POOL_SIZE ?? '10',
+  });
+  return { name: 'floor', label: 'floor (node:http + pg)', ...child };
 }
 
 async function call(
@@ -230,8 +261,9 @@ export async function preparePeerTarget(
 }
 
 /**
- * Both sides of the side-by-side scenarios: Rollcall's small tenant (with two empty groups of this
- * run) and the peer, started on its own database and given the same people.
+ * Every side of the side-by-side scenarios: Rollcall's small tenant (with two empty groups of this
+ * run), the peer, started on its own database and given the same people, and the floor on
+ * Rollcall's tenant.
  */
 export async function prepareTargets(options: {
   peer: PeerName;
@@ -241,7 +273,7 @@ export async function prepareTargets(options: {
   userIdsOf: (from: number, to: number) => Promise<string[]>;
   runId: string;
   log: (message: string) => void;
-}): Promise<{ targets: Record<'rollcall' | PeerName, ScimTarget>; peer: PeerServer }> {
+}): Promise<{ targets: Record<Side, ScimTarget>; servers: PeerServer[] }> {
   const { tenant, runId, log } = options;
   const base = {
     baseUrl: options.rollcall.url,
@@ -260,13 +292,24 @@ export async function prepareTargets(options: {
       ten: await createGroup(base, `bench-${runId}-ten`),
     },
   };
-  log(`Peer: starting ${options.peer} on its own database…`);
-  const peer = await startPeer(options.peer, options.databaseUrl, log);
+  log(`Peer: starting ${options.peer} on its own database, and the floor…`);
+  const servers: PeerServer[] = [];
   try {
+    const floor = await startFloor(options.databaseUrl, tenant.id);
+    servers.push(floor);
+    const peer = await startPeer(options.peer, options.databaseUrl, log);
+    servers.push(peer);
     const target = await preparePeerTarget(peer, tenant.domain, tenant.users, runId, log);
-    return { targets: { rollcall, jackson: target }, peer };
+    const floorTarget: ScimTarget = {
+      ...rollcall,
+      name: 'floor',
+      label: floor.label,
+      baseUrl: floor.url,
+      ...(floor.pid !== undefined ? { pid: floor.pid } : {}),
+    };
+    return { targets: { rollcall, jackson: target, floor: floorTarget }, servers };
   } catch (error) {
-    await peer.stop();
+    await Promise.all(servers.map((s) => s.stop()));
     throw error;
   }
 }

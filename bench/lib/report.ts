@@ -258,28 +258,38 @@ function peerPair(rows: Row[], op: string, peer: string) {
   return { theirs, ours, theirRate, ourRate, ratio };
 }
 
-/** The side-by-side table: each operation's rate on the peer and on Rollcall, and the ratio. */
+/**
+ * The side-by-side table: each operation's rate on the peer and on Rollcall, and the ratio; for
+ * the reads, also the floor (bench/peer/floor) and each side's share of it.
+ */
 export function peerTable(rows: Row[], peer: string, label: string): string[] {
   const ops = [
     ...new Set(rows.filter((r) => r.id.startsWith('peer-')).map((r) => r.id.split('-')[1] ?? '')),
   ];
   if (ops.length === 0) return [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const rate = (row: Row | undefined) => (row?.result ? stats(row.result).rps : undefined);
   const cell = (row: Row | undefined) => {
     if (!row?.result) return row?.note ?? '–';
     const s = stats(row.result);
     const errors = row.result.errors > 0 ? `, ${count(row.result.errors)} errors` : '';
     return `${s.rps.toFixed(s.rps >= 100 ? 0 : 1)} req/s (p50 ${ms(s.p50)} ms, ${ms(row.serverCpuMs)} ms server CPU${errors})`;
   };
+  const share = (row: Row | undefined, floor: Row | undefined) => {
+    const [a, b] = [rate(row), rate(floor)];
+    return a !== undefined && b ? `${((a / b) * 100).toFixed(0)}%` : '–';
+  };
   const lines = ops.map((op) => {
     const { theirs, ours, ratio } = peerPair(rows, op, peer);
+    const floor = byId.get(`peer-${op}-floor`);
     const shown = ratio === undefined ? '–' : `${ratio.toFixed(2)}×`;
-    return `| ${[(ours?.title ?? theirs?.title ?? op).replace(/ — .*$/, ''), cell(theirs), cell(ours), shown].join(' | ')} |`;
+    return `| ${[(ours?.title ?? theirs?.title ?? op).replace(/ — .*$/, ''), cell(theirs), cell(ours), shown, floor ? cell(floor) : '–', floor ? `${share(theirs, floor)} / ${share(ours, floor)}` : '–'].join(' | ')} |`;
   });
   return [
-    `Side by side with ${label} (same requests, connections and rounds; ${count(rows.find((r) => r.id.startsWith('peer-'))?.users ?? 0)} users each):`,
+    `Side by side with ${label} (same requests, connections and rounds; ${count(rows.find((r) => r.id.startsWith('peer-'))?.users ?? 0)} users each). The floor: plain node:http and pg, one prepared statement on Rollcall's tables, no authentication, no log (bench/peer/floor/server.js), the most any Node.js service can do here:`,
     '',
-    `| operation | ${label} | Rollcall | Rollcall ÷ peer |`,
-    '|---|---:|---:|---:|',
+    `| operation | ${label} | Rollcall | Rollcall ÷ peer | floor | peer / Rollcall of the floor |`,
+    '|---|---:|---:|---:|---:|---:|',
     ...lines,
   ];
 }

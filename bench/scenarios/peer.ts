@@ -1,5 +1,5 @@
 import { PATCH_SCHEMA, userName, userPayload } from '../lib/payloads';
-import type { PeerName, ScimTarget } from '../lib/peer';
+import type { PeerName, ScimTarget, Side } from '../lib/peer';
 import { between, random, type RequestSpec, type Scenario, type ScenarioContext } from './types';
 
 /**
@@ -18,6 +18,8 @@ export interface PeerOperation {
   /** The request maker for one side (called once per request, from every connection). */
   next: (target: ScimTarget, context: ScenarioContext) => () => RequestSpec;
   verify?: (body: string) => boolean;
+  /** Also a row on the floor (bench/peer/floor: reads only). */
+  floor?: true;
 }
 
 const addMembers = (size: number): PeerOperation => ({
@@ -73,6 +75,7 @@ export const PEER_OPERATIONS: PeerOperation[] = [
     op: 'lookup',
     title: 'GET /Users?filter=userName eq "…"',
     budget: 2,
+    floor: true,
     next: (target) => {
       const pick = random(1);
       return () => {
@@ -89,6 +92,7 @@ export const PEER_OPERATIONS: PeerOperation[] = [
     op: 'get',
     title: 'GET /Users/{id}',
     budget: 2,
+    floor: true,
     next: (target) => {
       const pick = random(2);
       return () => ({
@@ -120,10 +124,16 @@ export const PEER_OPERATIONS: PeerOperation[] = [
   },
 ];
 
-function scenario(operation: PeerOperation, side: 'rollcall' | PeerName, peer: PeerName): Scenario {
+const SIDE_TITLES: Record<Side, string> = {
+  rollcall: 'Rollcall',
+  jackson: 'peer (jackson)',
+  floor: 'floor (node:http + pg, one statement, no auth, no log)',
+};
+
+function scenario(operation: PeerOperation, side: Side, peer: PeerName): Scenario {
   return {
     id: `peer-${operation.op}-${side}`,
-    title: `${operation.title} — ${side === 'rollcall' ? 'Rollcall' : `peer (${side})`}`,
+    title: `${operation.title} — ${SIDE_TITLES[side]}`,
     tenant: 'small',
     peer,
     ...(side === 'rollcall' && operation.budget !== undefined
@@ -146,8 +156,9 @@ function scenario(operation: PeerOperation, side: 'rollcall' | PeerName, peer: P
   };
 }
 
-/** Each operation for the peer, then for Rollcall, side by side in every round. */
+/** Each operation for the peer, then for Rollcall (then the floor), side by side in every round. */
 export const PEER_SCENARIOS: Scenario[] = PEER_OPERATIONS.flatMap((operation) => [
   scenario(operation, 'jackson', 'jackson'),
   scenario(operation, 'rollcall', 'jackson'),
+  ...(operation.floor ? [scenario(operation, 'floor', 'jackson')] : []),
 ]);

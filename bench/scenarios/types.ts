@@ -7,7 +7,7 @@ import type { Pool } from 'pg';
 import type { BenchTenant } from '../lib/fixtures';
 import type { LoadResult, RequestSpec } from '../lib/load';
 import type { BenchOptions } from '../lib/options';
-import type { PeerName, ScimTarget } from '../lib/peer';
+import type { PeerName, ScimTarget, Side } from '../lib/peer';
 
 export type { RequestSpec } from '../lib/load';
 
@@ -39,7 +39,7 @@ export interface ScenarioContext {
   /** What a scenario's captured request sent to PostgreSQL (after the capture phase). */
   captured: (scenarioId: string) => CapturedRequest | undefined;
   /** With --peer: both sides of the side-by-side scenarios. */
-  targets?: Partial<Record<'rollcall' | PeerName, ScimTarget>>;
+  targets?: Partial<Record<Side, ScimTarget>>;
 }
 
 export interface HttpWorkload {

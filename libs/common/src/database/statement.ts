@@ -63,15 +63,23 @@ export async function runStatement<T extends object = Record<string, unknown>>(
 /** Distinct statements one connection keeps prepared, at most. */
 export const PREPARED_PER_CONNECTION = 256;
 const prepared = new WeakMap<pg.PoolClient, Set<string>>();
+/** Statement names by text, so that a text is hashed once, not on every run (bounded). */
+const names = new Map<string, string>();
+const NAMES_KEPT = 4096;
 
 /** The prepared statement's name for `text` on this connection, or undefined: run it unnamed. */
 function preparedName(client: pg.PoolClient, text: string): string | undefined {
-  const name = `rc_${createHash('sha1').update(text).digest('base64url')}`;
-  let names = prepared.get(client);
-  if (!names) prepared.set(client, (names = new Set()));
-  if (names.has(name)) return name;
-  if (names.size >= PREPARED_PER_CONNECTION) return undefined;
-  names.add(name);
+  let name = names.get(text);
+  if (name === undefined) {
+    if (names.size >= NAMES_KEPT) names.clear();
+    name = `rc_${createHash('sha1').update(text).digest('base64url')}`;
+    names.set(text, name);
+  }
+  let onConnection = prepared.get(client);
+  if (!onConnection) prepared.set(client, (onConnection = new Set()));
+  if (onConnection.has(name)) return name;
+  if (onConnection.size >= PREPARED_PER_CONNECTION) return undefined;
+  onConnection.add(name);
   return name;
 }
 
