@@ -164,6 +164,12 @@ export function judge(
     1.3,
   );
   ratio(
+    'cursor page p50, large vs small tenant ≤ 1.3×',
+    'cursor-page-small',
+    'cursor-page-large',
+    1.3,
+  );
+  ratio(
     'one-member PATCH p50, big vs small group ≤ 1.5×',
     'patch-group-small',
     'patch-group-big',

@@ -3,6 +3,7 @@
  * shared machine falls on both). Adding one: a file in this folder, and a line here.
  */
 import { adminUsersByPoolLarge, adminUsersByPoolSmall } from './admin-users-by-pool';
+import { cursorPageLarge, cursorPageSmall } from './cursor-page';
 import { deepPageLarge, deepPageSmall } from './deep-page';
 import { lookupEmailLarge, lookupEmailSmall } from './lookup-email';
 import { lookupUserNameLarge, lookupUserNameSmall } from './lookup-username';
@@ -23,6 +24,8 @@ export const SCENARIOS: Scenario[] = [
   lookupEmailLarge,
   deepPageSmall,
   deepPageLarge,
+  cursorPageSmall,
+  cursorPageLarge,
   patchGroupSmall,
   patchGroupBig,
   putUser,

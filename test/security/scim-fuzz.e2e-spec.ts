@@ -40,6 +40,8 @@ const SCIM_TYPES = new Set([
   'uniqueness',
   'tooMany',
   'invalidVers',
+  'invalidCursor',
+  'invalidCount',
 ]);
 
 interface ScimAttribute {

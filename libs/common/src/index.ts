@@ -27,6 +27,7 @@ export {
   START_UP_CONTEXTS,
 } from './logging/start-up-chatter';
 export * from './security/secrets';
+export { ServerKeys } from './security/server-keys';
 export { CommonModule } from './common.module';
 export * from './http/pagination';
 export { escapeRegExp } from './text';
@@ -49,11 +50,15 @@ export { newestFirst } from './database/newest-first';
 export { DatabaseSignals, SIGNAL_STALENESS_MS, type SignalWatch } from './database/signals';
 export {
   catalogEntry,
+  catalogKeyset,
   catalogOrder,
+  catalogSortKey,
   sortExpressions,
   textColumn,
   timeColumn,
   type CatalogSearch,
+  type Keyset,
+  type RowPosition,
   type RelationSubAttribute,
   type SearchColumn,
   type SearchColumns,

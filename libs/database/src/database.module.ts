@@ -1,14 +1,16 @@
 import { Global, Module } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { APP_CONFIG, type AppConfig, DatabaseSignals } from '@rollcall/common';
+import { APP_CONFIG, type AppConfig, DatabaseSignals, ServerKeys } from '@rollcall/common';
 import { DataDirectoryLockedError } from './embedded-postgres';
 import { dataSourceOptions, initializeDatabase } from './data-source';
+import { DatabaseServerKeys } from './server-keys';
 import { createSignals } from './signals';
 
 /**
  * The system of record: PostgreSQL at DATABASE_URL, else PGlite in ROLLCALL_DATA_DIR; migrated at
- * boot. Also its LISTEN/NOTIFY signals (`DatabaseSignals`), for caches of what other instances change.
+ * boot. Also its LISTEN/NOTIFY signals (`DatabaseSignals`), for caches of what other instances change,
+ * and the keys the instances share (`ServerKeys`).
  */
 @Global()
 @Module({
@@ -34,7 +36,12 @@ import { createSignals } from './signals';
           config.database.kind === 'postgres' ? config.database.url : undefined,
         ),
     },
+    {
+      provide: ServerKeys,
+      inject: [getDataSourceToken()],
+      useFactory: (dataSource: DataSource) => new DatabaseServerKeys(dataSource),
+    },
   ],
-  exports: [DatabaseSignals],
+  exports: [DatabaseSignals, ServerKeys],
 })
 export class DatabaseModule {}

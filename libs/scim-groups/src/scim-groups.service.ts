@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '@rollcall/common';
+import { APP_CONFIG, type AppConfig, ServerKeys } from '@rollcall/common';
 import { type Group, GroupsService, ScimGroupWrites } from '@rollcall/identity';
 import {
   applyPatch,
@@ -15,7 +15,12 @@ import {
   readProjection,
   type ScimQuery,
   searchRequestQuery,
+  compileCursorSearch,
   compileSearch,
+  CURSOR_KEY_PURPOSE,
+  cursorListResponse,
+  type CursorListResponse,
+  isCursorRequest,
   versionFromIfMatch,
 } from '@rollcall/scim';
 import { GROUP_COLUMNS } from './group-columns';
@@ -51,6 +56,7 @@ export class ScimGroupsService {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly writes: ScimGroupWrites,
     private readonly groups: GroupsService,
+    private readonly keys: ServerKeys,
   ) {
     this.baseUrl = `${config.publicUrl}/scim/v2`;
   }
@@ -133,12 +139,36 @@ export class ScimGroupsService {
   }
 
   /** POST /Groups/.search: the same query, from a SearchRequest body. */
-  searchRequest(organizationId: string, body: unknown): Promise<ListResponse<Json>> {
+  searchRequest(
+    organizationId: string,
+    body: unknown,
+  ): Promise<ListResponse<Json> | CursorListResponse<Json>> {
     return this.search(organizationId, searchRequestQuery(body));
   }
 
-  async search(organizationId: string, query: ScimQuery): Promise<ListResponse<Json>> {
+  async search(
+    organizationId: string,
+    query: ScimQuery,
+  ): Promise<ListResponse<Json> | CursorListResponse<Json>> {
     const projection = checkedProjection(query);
+    if (isCursorRequest(query)) {
+      const key = await this.keys.key(CURSOR_KEY_PURPOSE);
+      const { request, search, binding } = compileCursorSearch(
+        query,
+        GROUP_RESOURCE,
+        GROUP_COLUMNS,
+        organizationId,
+        key,
+      );
+      const { groups } = await this.groups.cursorSearchForScim(organizationId, search);
+      const documents = await this.documents(
+        organizationId,
+        groups.map(({ group }) => group),
+        projection,
+      );
+      const rows = groups.map(({ position }, index) => ({ resource: documents[index], position }));
+      return cursorListResponse(request, rows, key, binding);
+    }
     const { paging, search } = compileSearch(query, GROUP_RESOURCE, GROUP_COLUMNS);
     const { total, groups } = await this.groups.searchForScim(organizationId, search);
     return listResponse(total, paging, await this.documents(organizationId, groups, projection));

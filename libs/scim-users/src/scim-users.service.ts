@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '@rollcall/common';
+import { APP_CONFIG, type AppConfig, ServerKeys } from '@rollcall/common';
 import { GroupsService, ScimUserWrites, type User, type UserGroup } from '@rollcall/identity';
 import {
   applyPatch,
@@ -10,7 +10,12 @@ import {
   projectionIncludes,
   projectResource,
   ROLLCALL_USER_SCHEMA,
+  compileCursorSearch,
   compileSearch,
+  CURSOR_KEY_PURPOSE,
+  cursorListResponse,
+  type CursorListResponse,
+  isCursorRequest,
   USER_RESOURCE,
   type Projection,
   readProjection,
@@ -42,6 +47,7 @@ export class ScimUsersService {
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly lifecycle: ScimUserWrites,
     private readonly groups: GroupsService,
+    private readonly keys: ServerKeys,
   ) {
     this.baseUrl = `${config.publicUrl}/scim/v2`;
   }
@@ -163,12 +169,38 @@ export class ScimUsersService {
   }
 
   /** POST /Users/.search: the same query, from a SearchRequest body. */
-  searchRequest(organizationId: string, body: unknown): Promise<ListResponse<Json>> {
+  searchRequest(
+    organizationId: string,
+    body: unknown,
+  ): Promise<ListResponse<Json> | CursorListResponse<Json>> {
     return this.search(organizationId, searchRequestQuery(body));
   }
 
-  async search(organizationId: string, query: ScimQuery): Promise<ListResponse<Json>> {
+  async search(
+    organizationId: string,
+    query: ScimQuery,
+  ): Promise<ListResponse<Json> | CursorListResponse<Json>> {
     const projection = readProjection(query.attributes, query.excludedAttributes);
+    if (isCursorRequest(query)) {
+      const key = await this.keys.key(CURSOR_KEY_PURPOSE);
+      const { request, search, binding } = compileCursorSearch(
+        query,
+        USER_RESOURCE,
+        USER_COLUMNS,
+        organizationId,
+        key,
+      );
+      const { users } = await this.lifecycle.cursorSearchForScim(
+        organizationId,
+        search,
+        projectionIncludes(projection, USER_RESOURCE, 'groups'),
+      );
+      const rows = users.map(({ user, groups, position }) => ({
+        resource: this.document(user, projection, groups),
+        position,
+      }));
+      return cursorListResponse(request, rows, key, binding);
+    }
     const { paging, search } = compileSearch(query, USER_RESOURCE, USER_COLUMNS);
     const { total, users } = await this.lifecycle.searchForScim(
       organizationId,

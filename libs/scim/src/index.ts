@@ -24,9 +24,13 @@ export {
   type ScimResourceService,
 } from './http/resource.controller';
 export { ScimOrganizationId, missingScimCredentials } from './http/scim-principal';
+export { CURSOR_KEY_PURPOSE } from './http/cursor';
+export { cursorListResponse, isCursorRequest, type CursorListResponse } from './http/cursor-page';
 export {
   catalogColumns,
+  compileCursorSearch,
   compileSearch,
+  type CompiledCursorSearch,
   type CompiledSearch,
   type ResourceColumns,
 } from './http/search';

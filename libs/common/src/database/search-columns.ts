@@ -73,6 +73,24 @@ export interface CatalogSearch {
   descending?: boolean;
   offset: number;
   limit: number;
+  /** Cursor paging (RFC 9865): the rows after (or before) a position instead of an offset. */
+  keyset?: Keyset;
+}
+
+/**
+ * A position in a catalog search's order (sort key, created_at, id), as a cursor carries it, and
+ * which way to read from it: `after` reads on in the search's order, `before` reads back (the
+ * rows come newest-first from SQL, the caller turns them round). `inclusive`: the row at the
+ * position itself is included.
+ */
+export interface Keyset {
+  direction: 'after' | 'before';
+  inclusive: boolean;
+  /** The sort expression's value as text (`expr::text`), null when the row had none; absent when unsorted. */
+  sortKey?: string | null;
+  /** created_at as ISO 8601 (milliseconds, as stored). */
+  createdAt: string;
+  id: string;
 }
 
 /** A catalog: searchable attributes by lowercased name. */
@@ -105,10 +123,51 @@ export function sortExpressions(columns: SearchColumns): Record<string, string> 
 /**
  * The ordering of a catalog search over the table aliased `alias`: its sort expression (absent
  * values last), then creation time and id, so that pages are stable; by creation when unsorted.
+ * Reading back from a cursor (`keyset.direction` before), the same order turned round.
  */
 export function catalogOrder(search: CatalogSearch, alias: string): string {
-  const direction = search.descending ? 'DESC' : 'ASC';
+  const back = search.keyset?.direction === 'before';
+  const descending = search.orderBy ? search.descending !== back : back;
+  const direction = descending ? 'DESC' : 'ASC';
+  const nulls = back ? 'NULLS FIRST' : 'NULLS LAST';
   return search.orderBy
-    ? `${search.orderBy} ${direction} NULLS LAST, ${alias}.created_at ${direction}, ${alias}.id ${direction}`
-    : `${alias}.created_at ASC, ${alias}.id ASC`;
+    ? `${search.orderBy} ${direction} ${nulls}, ${alias}.created_at ${direction}, ${alias}.id ${direction}`
+    : `${alias}.created_at ${direction}, ${alias}.id ${direction}`;
+}
+
+/** Where a row stands in a search's order: what a cursor that starts beside it carries. */
+export type RowPosition = Pick<Keyset, 'createdAt' | 'id' | 'sortKey'>;
+
+/** The sort key of a row, as a cursor carries it (`Keyset.sortKey`): its text form. */
+export function catalogSortKey(search: CatalogSearch): string | undefined {
+  return search.orderBy ? `(${search.orderBy})::text` : undefined;
+}
+
+/**
+ * The condition that keeps the rows on the far side of the search's keyset position, in the
+ * search's order (absent sort values last, then created_at, id), with its values as parameters
+ * from `param`; undefined without a keyset. The tie on (created_at, id) is a row comparison, so
+ * an index on (organization_id, created_at, id) serves an unsorted page as a range scan.
+ */
+export function catalogKeyset(
+  search: CatalogSearch,
+  alias: string,
+  param: (value: unknown) => string,
+): string | undefined {
+  const keyset = search.keyset;
+  if (!keyset) return undefined;
+  const forward = keyset.direction === 'after';
+  // In the search's own order, ascending or not (an unsorted search is ascending).
+  const ascending = !search.orderBy || !search.descending;
+  const beyond = ascending === forward ? '>' : '<';
+  const tie = `(${alias}.created_at, ${alias}.id) ${beyond}${keyset.inclusive ? '=' : ''} (${param(keyset.createdAt)}::timestamptz, ${param(keyset.id)}::uuid)`;
+  if (!search.orderBy) return tie;
+  const key = search.orderBy;
+  if (keyset.sortKey === null || keyset.sortKey === undefined) {
+    // Among the rows without a value (last in the order): on by the tie; back, every row with one.
+    return forward ? `(${key} IS NULL AND ${tie})` : `(${key} IS NOT NULL OR ${tie})`;
+  }
+  const value = param(keyset.sortKey);
+  const past = `(${key} ${beyond} ${value} OR (${key} = ${value} AND ${tie}))`;
+  return forward ? `(${past} OR ${key} IS NULL)` : `(${key} IS NOT NULL AND ${past})`;
 }

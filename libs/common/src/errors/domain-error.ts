@@ -48,6 +48,8 @@ export type ErrorCode =
   | 'uniqueness' // uniqueness
   | 'too_many' // tooMany
   | 'invalid_version' // invalidVers
+  | 'invalid_cursor' // invalidCursor (RFC 9865)
+  | 'invalid_count' // invalidCount (RFC 9865)
   // infrastructure
   | 'too_many_requests'
   | 'service_unavailable'

@@ -11,7 +11,10 @@ export type ScimType =
   | 'noTarget'
   | 'invalidValue'
   | 'invalidVers'
-  | 'sensitive';
+  | 'sensitive'
+  // RFC 9865 §2.2 (cursor paging)
+  | 'invalidCursor'
+  | 'invalidCount';
 
 export interface ErrorDescription {
   status: number;
@@ -97,6 +100,10 @@ export function describeError(code: ErrorCode): ErrorDescription {
       return { status: 400, title: 'Too many results', scimType: 'tooMany' };
     case 'invalid_version':
       return { status: 400, title: 'Invalid version', scimType: 'invalidVers' };
+    case 'invalid_cursor':
+      return { status: 400, title: 'Invalid cursor', scimType: 'invalidCursor' };
+    case 'invalid_count':
+      return { status: 400, title: 'Invalid count', scimType: 'invalidCount' };
     case 'too_many_requests':
       return { status: 429, title: 'Too many requests' };
     case 'service_unavailable':

@@ -9,6 +9,7 @@ import { RateLimitCounters1795418000000 } from './1795418000000-RateLimitCounter
 import { ScimPageIndex1795420000000 } from './1795420000000-ScimPageIndex';
 import { ScimCredentialSignals1795422000000 } from './1795422000000-ScimCredentialSignals';
 import { ScimGroupMemberChange1795424000000 } from './1795424000000-ScimGroupMemberChange';
+import { ServerKeys1795426000000 } from './1795426000000-ServerKeys';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -22,4 +23,5 @@ export const MIGRATIONS: MigrationClass[] = [
   ScimPageIndex1795420000000,
   ScimCredentialSignals1795422000000,
   ScimGroupMemberChange1795424000000,
+  ServerKeys1795426000000,
 ];

@@ -2,7 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import {
+  catalogKeyset,
   catalogOrder,
+  catalogSortKey,
+  type RowPosition,
   type CatalogSearch,
   type Cursor,
   runStatement,
@@ -137,6 +140,46 @@ export class GroupsRepository {
       const group = byId.get(id);
       return group ? [group] : [];
     });
+  }
+
+  /**
+   * A cursor page (RFC 9865): the `limit` + 1 groups on from the search's keyset (from the start
+   * without one) in the direction it reads, with their positions; no count, no offset.
+   */
+  async cursorPage(
+    organizationId: string,
+    search: GroupSearch,
+  ): Promise<{ groups: GroupEntity[]; positions: RowPosition[] }> {
+    const params: unknown[] = [organizationId, ...(search.params ?? [])];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const keyset = catalogKeyset(search, 'g', param);
+    const sortKey = catalogSortKey(search);
+    const rows = await runStatement<{
+      id: string;
+      created_at: Date | string;
+      sort_key?: string | null;
+    }>(
+      this.dataSource,
+      `SELECT g.id, g.created_at${sortKey ? `, ${sortKey} AS sort_key` : ''} FROM groups g
+       WHERE g.organization_id = $1 ${search.where ? `AND (${search.where})` : ''} ${keyset ? `AND ${keyset}` : ''}
+       ORDER BY ${catalogOrder(search, 'g')} LIMIT ${param(search.limit + 1)}::int`,
+      params,
+    );
+    if (rows.length === 0) return { groups: [], positions: [] };
+    const found = await this.repo().findBy({ organizationId, id: In(rows.map(({ id }) => id)) });
+    const byId = new Map(found.map((g) => [g.id, g]));
+    const kept = rows.flatMap((row) => {
+      const group = byId.get(row.id);
+      return group ? [{ row, group }] : [];
+    });
+    return {
+      groups: kept.map(({ group }) => group),
+      positions: kept.map(({ row }) => ({
+        createdAt: new Date(row.created_at).toISOString(),
+        id: row.id,
+        ...(sortKey ? { sortKey: row.sort_key ?? null } : {}),
+      })),
+    };
   }
 
   async countWhere(

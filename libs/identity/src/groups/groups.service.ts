@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, decodeCursor, type Page, toPage } from '@rollcall/common';
+import { DomainError, decodeCursor, type Page, type RowPosition, toPage } from '@rollcall/common';
 import {
   type Group,
   type GroupMember,
@@ -37,6 +37,17 @@ export class GroupsService {
     const total = await this.groups.countWhere(organizationId, search.where, search.params);
     const rows = search.limit > 0 ? await this.groups.search(organizationId, search) : [];
     return { total, groups: rows.map(toGroup) };
+  }
+
+  /** A cursor page (RFC 9865): `search.limit` + 1 groups on from its keyset, with positions. */
+  async cursorSearchForScim(
+    organizationId: string,
+    search: GroupSearch,
+  ): Promise<{ groups: { group: Group; position: RowPosition }[] }> {
+    const { groups, positions } = await this.groups.cursorPage(organizationId, search);
+    return {
+      groups: groups.map((g, index) => ({ group: toGroup(g), position: positions[index] })),
+    };
   }
 
   /** The members SCIM lists for several groups, in one query (ordered by user id). */

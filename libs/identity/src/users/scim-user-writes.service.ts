@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
-import { DomainError } from '@rollcall/common';
+import { DomainError, type RowPosition } from '@rollcall/common';
 import type { PoolCatalogEntry } from '../license-pools/license-pools.repository';
 import { PoolCatalog } from '../license-pools/pool-catalog';
 import { decidePool, describeRejection, type NamedPool } from '../license-pools/pool-policy';
@@ -152,6 +152,29 @@ export class ScimUserWrites {
       users: rows.map((r) => ({
         user: toUser(r.user, r.pool),
         ...(r.groups ? { groups: r.groups } : {}),
+      })),
+    };
+  }
+
+  /**
+   * A cursor page (RFC 9865) of users SCIM may see: `search.limit` + 1 rows on from its keyset,
+   * in the direction it reads, each with its position in the search's order.
+   */
+  async cursorSearchForScim(
+    organizationId: string,
+    search: UserSearch,
+    withGroups: boolean,
+  ): Promise<{ users: { user: User; groups?: UserGroup[]; position: RowPosition }[] }> {
+    const { rows, positions } = await this.userSearch.cursorPageScimVisible(
+      organizationId,
+      search,
+      withGroups,
+    );
+    return {
+      users: rows.map((r, index) => ({
+        user: toUser(r.user, r.pool),
+        ...(r.groups ? { groups: r.groups } : {}),
+        position: positions[index],
       })),
     };
   }

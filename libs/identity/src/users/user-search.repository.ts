@@ -2,8 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import {
+  catalogKeyset,
   catalogOrder,
+  catalogSortKey,
   type CatalogSearch,
+  type RowPosition,
   runStatement,
   type SearchColumn,
   type SearchColumns,
@@ -156,6 +159,48 @@ export class UserSearchRepository {
       rows: raws
         .filter((raw) => raw.__ord !== null && raw.__ord !== undefined)
         .map((raw) => this.users.fromReadRow(raw)),
+    };
+  }
+
+  /**
+   * A cursor page (RFC 9865) of users SCIM may see: the `limit` + 1 rows on from the search's
+   * keyset (from the start without one) in the direction it reads, each with its position, in
+   * one statement. No count and no offset: it costs the same at the millionth user as at the
+   * first, an index on (organization_id, created_at, id) serving the unsorted order as a range.
+   */
+  async cursorPageScimVisible(
+    organizationId: string,
+    search: UserSearch,
+    withGroups: boolean,
+  ): Promise<{ rows: UserReadRow[]; positions: RowPosition[] }> {
+    const params: unknown[] = [organizationId, ...(search.params ?? [])];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const keyset = catalogKeyset(search, 'u', param);
+    const sortKey = catalogSortKey(search);
+    const raws = await runStatement<Record<string, unknown>>(
+      this.dataSource,
+      // The page of users first (its LIMIT keeps the planner on the ordered index scan), then
+      // their pools and groups.
+      `SELECT ${this.users.readSelect(withGroups)}${sortKey ? `, ${sortKey} AS "__sortKey"` : ''}
+       FROM (
+         SELECT u.* FROM users u
+         WHERE u.organization_id = $1 AND u.scim_visible AND u.status <> 'anonymized'
+           ${search.where ? `AND (${search.where})` : ''} ${keyset ? `AND ${keyset}` : ''}
+         ORDER BY ${catalogOrder(search, 'u')}
+         LIMIT ${param(search.limit + 1)}::int
+       ) u
+       JOIN license_pools p ON p.id = u.license_pool_id AND p.organization_id = u.organization_id
+       ORDER BY ${catalogOrder(search, 'u')}`,
+      params,
+    );
+    const rows = raws.map((raw) => this.users.fromReadRow(raw));
+    return {
+      rows,
+      positions: rows.map(({ user }, index) => ({
+        createdAt: user.createdAt.toISOString(),
+        id: user.id,
+        ...(sortKey ? { sortKey: (raws[index]?.__sortKey as string | null) ?? null } : {}),
+      })),
     };
   }
 }

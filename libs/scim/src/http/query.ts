@@ -16,6 +16,8 @@ export interface ScimQuery {
   filter?: unknown;
   startIndex?: unknown;
   count?: unknown;
+  /** RFC 9865: present (empty for the first page) for cursor paging. */
+  cursor?: unknown;
   sortBy?: unknown;
   sortOrder?: unknown;
   attributes?: unknown;
@@ -98,6 +100,7 @@ export function searchRequestQuery(body: unknown): ScimQuery {
     filter: get('filter'),
     startIndex: get('startIndex'),
     count: get('count'),
+    cursor: get('cursor'),
     sortBy: get('sortBy'),
     sortOrder: get('sortOrder'),
     attributes: get('attributes'),

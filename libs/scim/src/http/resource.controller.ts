@@ -23,6 +23,7 @@ import type { Response } from 'express';
 import { OUTCOME_NOTE, UuidParamPipe } from '@rollcall/common';
 import { etagOf } from './etag';
 import type { ListResponse } from './list';
+import type { CursorListResponse } from './cursor-page';
 import type { ScimQuery } from './query';
 import { ScimJson } from './scim-json';
 import { ScimOrganizationId } from './scim-principal';
@@ -57,8 +58,14 @@ export interface ScimResourceService {
     query: ScimQuery,
   ): Promise<ScimResourceResult>;
   delete(organizationId: string, id: string, ifMatch: string | undefined): Promise<void>;
-  search(organizationId: string, query: ScimQuery): Promise<ListResponse<Json>>;
-  searchRequest(organizationId: string, body: unknown): Promise<ListResponse<Json>>;
+  search(
+    organizationId: string,
+    query: ScimQuery,
+  ): Promise<ListResponse<Json> | CursorListResponse<Json>>;
+  searchRequest(
+    organizationId: string,
+    body: unknown,
+  ): Promise<ListResponse<Json> | CursorListResponse<Json>>;
   location(document: Json | undefined): string;
 }
 
@@ -134,7 +141,7 @@ export function ScimResourceController(docs: ScimResourceDocs, auth: ScimResourc
     list(
       @ScimOrganizationId() organizationId: string,
       @Query() query: ScimQuery,
-    ): Promise<ListResponse<Json>> {
+    ): Promise<ListResponse<Json> | CursorListResponse<Json>> {
       return this.service.search(organizationId, query);
     }
 
@@ -155,7 +162,7 @@ export function ScimResourceController(docs: ScimResourceDocs, auth: ScimResourc
     search(
       @ScimOrganizationId() organizationId: string,
       @Body() body: unknown,
-    ): Promise<ListResponse<Json>> {
+    ): Promise<ListResponse<Json> | CursorListResponse<Json>> {
       return this.service.searchRequest(organizationId, body);
     }
 

@@ -11,6 +11,8 @@ import { COMMON_ATTRIBUTES } from '../schema/definitions';
 import type { ResourceSchema } from '../schema/types';
 import { type Paging, parsePaging } from './list';
 import { optionalString, type ScimQuery, readSortOrder } from './query';
+import type { CursorBinding } from './cursor';
+import { type CursorRequest, readCursorRequest } from './cursor-page';
 
 /** Where a resource type's attributes live in SQL (its repository's catalog), for filtering and sorting. */
 export interface ResourceColumns {
@@ -58,8 +60,70 @@ export function compileSearch(
   resource: ResourceSchema,
   columns: ResourceColumns,
 ): CompiledSearch {
-  const common = [...COMMON_ATTRIBUTES];
   const paging = parsePaging(query.startIndex, query.count);
+  const { where, params, orderBy, descending } = compileQuery(query, resource, columns);
+  return {
+    paging,
+    search: {
+      ...(where ? { where, params } : {}),
+      ...(orderBy ? { orderBy } : {}),
+      descending,
+      offset: paging.startIndex - 1,
+      limit: paging.count,
+    },
+  };
+}
+
+/** A cursor-paged list or search request (RFC 9865) compiled to SQL. */
+export interface CompiledCursorSearch {
+  request: CursorRequest;
+  /** `keyset` the request's position; `limit` its count (the repository reads one more). */
+  search: CatalogSearch & { descending: boolean };
+  /** What the request's cursors are bound to. */
+  binding: CursorBinding;
+}
+
+/**
+ * Like `compileSearch`, for a request that pages by `cursor`: the cursor is opened with `key`
+ * and must belong to this organization, resource type, filter and sort (else 400 invalidCursor).
+ */
+export function compileCursorSearch(
+  query: ScimQuery,
+  resource: ResourceSchema,
+  columns: ResourceColumns,
+  organizationId: string,
+  key: Buffer,
+): CompiledCursorSearch {
+  const { where, params, orderBy, descending, filterText, sortBy } = compileQuery(
+    query,
+    resource,
+    columns,
+  );
+  const binding: CursorBinding = {
+    organizationId,
+    resource: resource.name,
+    filter: filterText,
+    sortBy: orderBy ? sortBy?.toLowerCase() : undefined,
+    descending: orderBy ? descending : false,
+  };
+  const request = readCursorRequest(query, key, binding);
+  return {
+    request,
+    search: {
+      ...(where ? { where, params } : {}),
+      ...(orderBy ? { orderBy } : {}),
+      descending,
+      offset: 0,
+      limit: request.count,
+      ...(request.position ? { keyset: request.position } : {}),
+    },
+    binding,
+  };
+}
+
+/** `filter`, `sortBy` and `sortOrder` as SQL. */
+function compileQuery(query: ScimQuery, resource: ResourceSchema, columns: ResourceColumns) {
+  const common = [...COMMON_ATTRIBUTES];
   const filterText = optionalString('filter', query.filter);
   const params = new SqlParams(2);
   const where = filterText
@@ -76,13 +140,11 @@ export function compileSearch(
     }
   }
   return {
-    paging,
-    search: {
-      ...(where ? { where, params: params.values } : {}),
-      ...(orderBy ? { orderBy } : {}),
-      descending: readSortOrder(query.sortOrder),
-      offset: paging.startIndex - 1,
-      limit: paging.count,
-    },
+    where,
+    params: params.values,
+    orderBy,
+    descending: readSortOrder(query.sortOrder),
+    filterText,
+    sortBy,
   };
 }

@@ -37,6 +37,14 @@ export interface ServiceProviderConfigDocument {
   changePassword: Supported;
   sort: Supported;
   etag: Supported;
+  /** RFC 9865 §4: the ways lists are paged. */
+  pagination: {
+    cursor: boolean;
+    index: boolean;
+    defaultPaginationMethod: 'cursor' | 'index';
+    defaultPageSize: number;
+    maxPageSize: number;
+  };
   authenticationSchemes: AuthenticationScheme[];
   meta: { resourceType: 'ServiceProviderConfig'; location: string };
 }
@@ -79,6 +87,15 @@ export function serviceProviderConfig(
     changePassword: { supported: false },
     sort: { supported: true },
     etag: { supported: true },
+    // Index paging stays the default (what every IdP sends); cursors never expire (keyset
+    // positions), so no cursorTimeout is given.
+    pagination: {
+      cursor: true,
+      index: true,
+      defaultPaginationMethod: 'index',
+      defaultPageSize: MAX_PAGE_SIZE,
+      maxPageSize: MAX_PAGE_SIZE,
+    },
     authenticationSchemes: [
       {
         type: 'oauthbearertoken',
