@@ -16,18 +16,21 @@ export class WebSessionsRepository {
     return this.dataSource.getRepository(WebSessionEntity);
   }
 
-  async insert(
+  /**
+   * Opens a session and, in the same statement, deletes the user's sessions past their end
+   * (housekeeping; indexed on organization and user).
+   */
+  async insertAndSweep(
     session: Pick<WebSessionEntity, 'organizationId' | 'userId' | 'tokenHash' | 'expiresAt'>,
   ): Promise<void> {
-    await this.repo().insert(session);
-  }
-
-  /** Housekeeping: deletes the user's sessions past their end (indexed on organization and user). */
-  async deleteExpiredOf(organizationId: string, userId: string): Promise<void> {
     await runStatement(
       this.dataSource,
-      'DELETE FROM web_sessions WHERE organization_id = $1 AND user_id = $2 AND expires_at < now()',
-      [organizationId, userId],
+      `WITH swept AS (
+         DELETE FROM web_sessions WHERE organization_id = $1 AND user_id = $2 AND expires_at < now()
+       )
+       INSERT INTO web_sessions (organization_id, user_id, token_hash, expires_at)
+       VALUES ($1::uuid, $2::uuid, $3::char(64), $4::timestamptz)`,
+      [session.organizationId, session.userId, session.tokenHash, session.expiresAt],
     );
   }
 

@@ -24,14 +24,13 @@ export class WebSessionsService {
   async open(organizationId: string, userId: string): Promise<{ token: string; expiresAt: Date }> {
     const token = generateSecret(32);
     const expiresAt = new Date(Date.now() + SESSION_TTL_MS);
-    await this.sessions.insert({
+    // With housekeeping: the user's sessions past their end are of no use to anyone.
+    await this.sessions.insertAndSweep({
       organizationId,
       userId,
       tokenHash: hashSecret(token),
       expiresAt,
     });
-    // Housekeeping: sessions past their end are of no use to anyone.
-    await this.sessions.deleteExpiredOf(organizationId, userId);
     return { token, expiresAt };
   }
 

@@ -8,6 +8,9 @@ import { runStatement } from '@rollcall/common';
  * in, per organization, kept until the assertion could no longer be presented. One round trip per
  * method.
  */
+/** How often an instance sweeps expired assertions out of the replay cache. */
+export const SWEEP_INTERVAL_MS = 60_000;
+
 @Injectable()
 export class SamlUsedAssertionsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -26,8 +29,17 @@ export class SamlUsedAssertionsRepository {
     return inserted.length > 0;
   }
 
-  /** Forgets assertions past their expiry, any organization's (indexed on expires_at). */
+  private lastSweep = 0;
+
+  /**
+   * Forgets assertions past their expiry, any organization's (indexed on expires_at), at most once
+   * every SWEEP_INTERVAL_MS per instance: an expired entry left a little longer refuses nothing
+   * that could still be presented, and the sweep is housekeeping, not a sign-in's work.
+   */
   async deleteExpired(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastSweep < SWEEP_INTERVAL_MS) return;
+    this.lastSweep = now;
     await runStatement(
       this.dataSource,
       'DELETE FROM saml_used_assertions WHERE expires_at < now()',
