@@ -229,9 +229,10 @@ describe('SCIM cursor paging (RFC 9865)', () => {
     expect(groups.body.scimType).toBe('invalidCursor');
   });
 
-  it('refuses a count outside 1…200 (invalidCount) and startIndex with a cursor (invalidValue)', async () => {
+  it('refuses a count above 200 (invalidCount), answers count=0 with totalResults alone, and refuses startIndex with a cursor', async () => {
     const tenant = await aScimTenant(app);
-    for (const count of ['0', '201', '-1', 'ten']) {
+    await createUsers(tenant, ['n1@example.com', 'n2@example.com']);
+    for (const count of ['201', 'ten', '1.5']) {
       const response = await get(tenant, `/Users?cursor=&count=${count}`);
       expect({ count, status: response.status, scimType: response.body.scimType }).toEqual({
         count,
@@ -239,6 +240,17 @@ describe('SCIM cursor paging (RFC 9865)', () => {
         scimType: 'invalidCount',
       });
     }
+    for (const count of ['0', '-3']) {
+      const counted = await page(tenant, `/Users?cursor&count=${count}`);
+      expect(counted).toEqual({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
+        totalResults: 2,
+        itemsPerPage: 0,
+        Resources: [],
+      });
+    }
+    const groups = await page(tenant, '/Groups?cursor&count=0');
+    expect(groups.totalResults).toBe(0);
     const both = await get(tenant, '/Users?cursor=&startIndex=1');
     expect({ status: both.status, scimType: both.body.scimType }).toEqual({
       status: 400,

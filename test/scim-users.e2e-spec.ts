@@ -556,6 +556,19 @@ describe('SCIM /Users', () => {
       expect(response.body.totalResults).toBe(expected.length);
     });
 
+    it('pages an eq on a unique attribute like any other filter: the count, then startIndex and count', async () => {
+      for (const filter of ['userName eq "ALICE@acme.com"', 'userName eq "nobody@acme.com"']) {
+        const hits = filter.includes('ALICE') ? 1 : 0;
+        const first = await find({ filter });
+        expect(first.status).toBe(200);
+        expect(first.body).toMatchObject({ totalResults: hits, startIndex: 1, itemsPerPage: hits });
+        const second = await find({ filter, startIndex: 2 });
+        expect(second.body).toMatchObject({ totalResults: hits, startIndex: 2, itemsPerPage: 0 });
+        const counted = await find({ filter, count: 0 });
+        expect(counted.body).toMatchObject({ totalResults: hits, itemsPerPage: 0 });
+      }
+    });
+
     it.each([
       'userName eq',
       'userName xx "a"',

@@ -18,6 +18,7 @@ import {
   compileCursorSearch,
   compileSearch,
   CURSOR_KEY_PURPOSE,
+  cursorCountResponse,
   cursorListResponse,
   type CursorListResponse,
   isCursorRequest,
@@ -160,6 +161,10 @@ export class ScimGroupsService {
         organizationId,
         key,
       );
+      if (request.count === 0) {
+        const { total } = await this.groups.searchForScim(organizationId, search);
+        return cursorCountResponse(total);
+      }
       const { groups } = await this.groups.cursorSearchForScim(organizationId, search);
       const documents = await this.documents(
         organizationId,

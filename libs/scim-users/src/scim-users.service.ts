@@ -13,6 +13,7 @@ import {
   compileCursorSearch,
   compileSearch,
   CURSOR_KEY_PURPOSE,
+  cursorCountResponse,
   cursorListResponse,
   type CursorListResponse,
   isCursorRequest,
@@ -190,6 +191,10 @@ export class ScimUsersService {
         organizationId,
         key,
       );
+      if (request.count === 0) {
+        const { total } = await this.lifecycle.searchForScim(organizationId, search, false);
+        return cursorCountResponse(total);
+      }
       const { users } = await this.lifecycle.cursorSearchForScim(
         organizationId,
         search,

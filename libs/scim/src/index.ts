@@ -25,7 +25,12 @@ export {
 } from './http/resource.controller';
 export { ScimOrganizationId, missingScimCredentials } from './http/scim-principal';
 export { CURSOR_KEY_PURPOSE } from './http/cursor';
-export { cursorListResponse, isCursorRequest, type CursorListResponse } from './http/cursor-page';
+export {
+  cursorCountResponse,
+  cursorListResponse,
+  isCursorRequest,
+  type CursorListResponse,
+} from './http/cursor-page';
 export {
   catalogColumns,
   compileCursorSearch,

@@ -75,6 +75,11 @@ export interface CatalogSearch {
   limit: number;
   /** Cursor paging (RFC 9865): the rows after (or before) a position instead of an offset. */
   keyset?: Keyset;
+  /**
+   * The filter matches at most one row (an `eq` on an attribute unique within the organization,
+   * such as userName): the repository may read the row alone and count what it read.
+   */
+  atMostOne?: boolean;
 }
 
 /**

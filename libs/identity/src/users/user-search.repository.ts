@@ -135,6 +135,20 @@ export class UserSearchRepository {
       );
       return { total: counted?.n ?? 0, rows: [] };
     }
+    if (search.atMostOne) {
+      // One row at most (an eq on a unique attribute): the row alone, and the count is what came.
+      const rows = (
+        await runStatement<Record<string, unknown>>(
+          this.dataSource,
+          `SELECT ${this.users.readSelect(withGroups)}
+           FROM users u
+           JOIN license_pools p ON p.id = u.license_pool_id AND p.organization_id = u.organization_id
+           WHERE ${where}`,
+          params,
+        )
+      ).map((raw) => this.users.fromReadRow(raw));
+      return { total: rows.length, rows: search.offset === 0 ? rows : [] };
+    }
     const raws = await runStatement<Record<string, unknown>>(
       this.dataSource,
       `WITH page AS (

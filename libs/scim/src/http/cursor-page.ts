@@ -11,6 +11,8 @@ import { optionalString, type ScimQuery } from './query';
 
 export interface CursorListResponse<T> {
   schemas: string[];
+  /** Only when the request asked for it alone (count=0): counting is what deep pages cannot afford. */
+  totalResults?: number;
   itemsPerPage: number;
   nextCursor?: string;
   previousCursor?: string;
@@ -38,7 +40,10 @@ export function isCursorRequest(query: ScimQuery): boolean {
   return true;
 }
 
-/** `count` (1 to MAX_PAGE_SIZE, default MAX_PAGE_SIZE) and `cursor`, read and checked. */
+/**
+ * `count` (default MAX_PAGE_SIZE; more is 400 invalidCount; negative means 0, and 0 asks for
+ * `totalResults` alone, RFC 9865 §2) and `cursor`, read and checked.
+ */
 export function readCursorRequest(
   query: ScimQuery,
   key: Buffer,
@@ -48,15 +53,21 @@ export function readCursorRequest(
   let count = MAX_PAGE_SIZE;
   if (raw !== undefined && raw !== null && raw !== '') {
     count = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw.trim()) : NaN;
-    if (!Number.isInteger(count) || count < 1 || count > MAX_PAGE_SIZE) {
+    if (!Number.isInteger(count) || count > MAX_PAGE_SIZE) {
       throw new DomainError(
         'invalid_count',
-        `count must be an integer from 1 to ${MAX_PAGE_SIZE} with cursor paging (got ${JSON.stringify(raw)}).`,
+        `count must be an integer from 0 to ${MAX_PAGE_SIZE} (maxPageSize), the same on every page (got ${JSON.stringify(raw)}).`,
       );
     }
+    count = Math.max(0, count);
   }
   const cursor = optionalString('cursor', query.cursor);
   return { count, ...(cursor ? { position: openCursor(key, binding, cursor) } : {}) };
+}
+
+/** A cursor request with count 0: `totalResults` alone (RFC 9865 §2). */
+export function cursorCountResponse(total: number): CursorListResponse<never> {
+  return { schemas: [LIST_RESPONSE], totalResults: total, itemsPerPage: 0, Resources: [] };
 }
 
 /**

@@ -8,7 +8,8 @@ import { parseAttributeList, parseFilter } from '../filter/parser';
 import { resolveAttribute } from '../filter/resolve';
 import { compileFilter, type SqlColumn, SqlParams } from '../filter/sql';
 import { COMMON_ATTRIBUTES } from '../schema/definitions';
-import type { ResourceSchema } from '../schema/types';
+import type { AttributeDefinition, ResourceSchema } from '../schema/types';
+import type { Filter } from '../filter/ast';
 import { type Paging, parsePaging } from './list';
 import { optionalString, type ScimQuery, readSortOrder } from './query';
 import type { CursorBinding } from './cursor';
@@ -61,11 +62,12 @@ export function compileSearch(
   columns: ResourceColumns,
 ): CompiledSearch {
   const paging = parsePaging(query.startIndex, query.count);
-  const { where, params, orderBy, descending } = compileQuery(query, resource, columns);
+  const { where, params, orderBy, descending, atMostOne } = compileQuery(query, resource, columns);
   return {
     paging,
     search: {
       ...(where ? { where, params } : {}),
+      ...(atMostOne ? { atMostOne } : {}),
       ...(orderBy ? { orderBy } : {}),
       descending,
       offset: paging.startIndex - 1,
@@ -126,8 +128,9 @@ function compileQuery(query: ScimQuery, resource: ResourceSchema, columns: Resou
   const common = [...COMMON_ATTRIBUTES];
   const filterText = optionalString('filter', query.filter);
   const params = new SqlParams(2);
-  const where = filterText
-    ? compileFilter(parseFilter(filterText), resource, common, columns.filter, params)
+  const filter = filterText ? parseFilter(filterText) : undefined;
+  const where = filter
+    ? compileFilter(filter, resource, common, columns.filter, params)
     : undefined;
   const sortBy = optionalString('sortBy', query.sortBy);
   let orderBy: string | undefined;
@@ -146,5 +149,27 @@ function compileQuery(query: ScimQuery, resource: ResourceSchema, columns: Resou
     descending: readSortOrder(query.sortOrder),
     filterText,
     sortBy,
+    atMostOne: filter !== undefined && matchesAtMostOne(filter, resource, common),
   };
+}
+
+/**
+ * An `eq` on a value of an attribute the server keeps unique (`uniqueness: server`: id, userName,
+ * a group's displayName), compared as that attribute compares: at most one resource matches.
+ */
+function matchesAtMostOne(
+  filter: Filter,
+  resource: ResourceSchema,
+  common: AttributeDefinition[],
+): boolean {
+  if (filter.kind !== 'compare' || filter.operator !== 'eq' || typeof filter.value !== 'string') {
+    return false;
+  }
+  const resolved = resolveAttribute(resource, filter.path, common);
+  return (
+    resolved !== undefined &&
+    resolved.subAttribute === undefined &&
+    !resolved.attribute.multiValued &&
+    resolved.attribute.uniqueness === 'server'
+  );
 }
