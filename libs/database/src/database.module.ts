@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig, DatabaseSignals, ServerKeys } from '@rollcall/common';
 import { DataDirectoryLockedError } from './embedded-postgres';
 import { dataSourceOptions, initializeDatabase } from './data-source';
-import { DatabaseServerKeys } from './server-keys';
+import { DatabaseServerKeys } from './server-keys.repository';
 import { createSignals } from './signals';
 
 /**

@@ -17,6 +17,7 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -134,6 +135,35 @@ export function ScimResourceController(docs: ScimResourceDocs, auth: ScimResourc
     @Get()
     @ScimJson()
     @ApiOperation(docs.list)
+    @ApiQuery({ name: 'filter', required: false, example: docs.searchFilter })
+    @ApiQuery({
+      name: 'startIndex',
+      required: false,
+      description: 'Index paging (RFC 7644 §3.4.2.4): 1-based position of the first result',
+      example: 1,
+    })
+    @ApiQuery({
+      name: 'count',
+      required: false,
+      description: 'Results per page, at most 200 (0: totalResults alone)',
+      example: 100,
+    })
+    @ApiQuery({
+      name: 'cursor',
+      required: false,
+      allowEmptyValue: true,
+      description:
+        'Cursor paging (RFC 9865): empty for the first page, then the nextCursor or previousCursor of the page before; not with startIndex',
+      example: '',
+    })
+    @ApiQuery({
+      name: 'sortBy',
+      required: false,
+      example: docs.resource === 'User' ? 'userName' : 'displayName',
+    })
+    @ApiQuery({ name: 'sortOrder', required: false, enum: ['ascending', 'descending'] })
+    @ApiQuery({ name: 'attributes', required: false })
+    @ApiQuery({ name: 'excludedAttributes', required: false })
     @ApiOkResponse({
       description: 'A ListResponse',
       schema: { type: 'object', example: docs.listExample },
