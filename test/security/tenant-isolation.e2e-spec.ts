@@ -1,3 +1,4 @@
+import { ProvisioningLogService } from '@rollcall/integration';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -873,13 +874,18 @@ describe('tenant isolation: every route, another tenant’s ids', () => {
         );
       }
       if (parameter.name === 'cursor') {
+        // A cursor of A's own (SCIM pages by `count`, RFC 9865; the admin API by `limit`).
+        const scim = operation.path.startsWith('/scim/');
         const fromA = await http({
           method: 'get',
-          url: `${operation.path}?limit=1`,
-          authorization: operation.path.startsWith('/scim/') ? a.scimAuth : a.adminAuth,
+          url: `${operation.path}?${scim ? 'cursor&count=1' : 'limit=1'}`,
+          authorization: scim ? a.scimAuth : a.adminAuth,
         });
         const cursor = (fromA.json as { nextCursor?: string } | undefined)?.nextCursor;
         if (cursor) probes.push({ query: `?cursor=${encodeURIComponent(cursor)}`, empty: false });
+        // A's own request is in A's provisioning log: the baseline from now on.
+        await app.app.get(ProvisioningLogService).flush();
+        aBaseline = await aSnapshot.take(a.id);
       }
     }
     if (/^\/scim\/v2\/(Users|Groups)$/.test(operation.path)) {
