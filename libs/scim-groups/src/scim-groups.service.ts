@@ -15,12 +15,9 @@ import {
   readProjection,
   type ScimQuery,
   searchRequestQuery,
-  compileCursorSearch,
   compileSearch,
-  CURSOR_KEY_PURPOSE,
-  cursorCountResponse,
-  cursorListResponse,
   type CursorListResponse,
+  cursorSearch,
   isCursorRequest,
   versionFromIfMatch,
 } from '@rollcall/scim';
@@ -153,26 +150,23 @@ export class ScimGroupsService {
   ): Promise<ListResponse<Json> | CursorListResponse<Json>> {
     const projection = checkedProjection(query);
     if (isCursorRequest(query)) {
-      const key = await this.keys.key(CURSOR_KEY_PURPOSE);
-      const { request, search, binding } = compileCursorSearch(
+      return cursorSearch({
         query,
-        GROUP_RESOURCE,
-        GROUP_COLUMNS,
+        resource: GROUP_RESOURCE,
+        columns: GROUP_COLUMNS,
         organizationId,
-        key,
-      );
-      if (request.count === 0) {
-        const { total } = await this.groups.searchForScim(organizationId, search);
-        return cursorCountResponse(total);
-      }
-      const { groups } = await this.groups.cursorSearchForScim(organizationId, search);
-      const documents = await this.documents(
-        organizationId,
-        groups.map(({ group }) => group),
-        projection,
-      );
-      const rows = groups.map(({ position }, index) => ({ resource: documents[index], position }));
-      return cursorListResponse(request, rows, key, binding);
+        keys: this.keys,
+        count: async (search) => (await this.groups.searchForScim(organizationId, search)).total,
+        page: async (search) => {
+          const { groups } = await this.groups.cursorSearchForScim(organizationId, search);
+          const documents = await this.documents(
+            organizationId,
+            groups.map(({ group }) => group),
+            projection,
+          );
+          return groups.map(({ position }, index) => ({ resource: documents[index], position }));
+        },
+      });
     }
     const { paging, search } = compileSearch(query, GROUP_RESOURCE, GROUP_COLUMNS);
     const { total, groups } = await this.groups.searchForScim(organizationId, search);

@@ -10,12 +10,9 @@ import {
   projectionIncludes,
   projectResource,
   ROLLCALL_USER_SCHEMA,
-  compileCursorSearch,
   compileSearch,
-  CURSOR_KEY_PURPOSE,
-  cursorCountResponse,
-  cursorListResponse,
   type CursorListResponse,
+  cursorSearch,
   isCursorRequest,
   USER_RESOURCE,
   type Projection,
@@ -183,28 +180,26 @@ export class ScimUsersService {
   ): Promise<ListResponse<Json> | CursorListResponse<Json>> {
     const projection = readProjection(query.attributes, query.excludedAttributes);
     if (isCursorRequest(query)) {
-      const key = await this.keys.key(CURSOR_KEY_PURPOSE);
-      const { request, search, binding } = compileCursorSearch(
+      return cursorSearch({
         query,
-        USER_RESOURCE,
-        USER_COLUMNS,
+        resource: USER_RESOURCE,
+        columns: USER_COLUMNS,
         organizationId,
-        key,
-      );
-      if (request.count === 0) {
-        const { total } = await this.lifecycle.searchForScim(organizationId, search, false);
-        return cursorCountResponse(total);
-      }
-      const { users } = await this.lifecycle.cursorSearchForScim(
-        organizationId,
-        search,
-        projectionIncludes(projection, USER_RESOURCE, 'groups'),
-      );
-      const rows = users.map(({ user, groups, position }) => ({
-        resource: this.document(user, projection, groups),
-        position,
-      }));
-      return cursorListResponse(request, rows, key, binding);
+        keys: this.keys,
+        count: async (search) =>
+          (await this.lifecycle.searchForScim(organizationId, search, false)).total,
+        page: async (search) => {
+          const { users } = await this.lifecycle.cursorSearchForScim(
+            organizationId,
+            search,
+            projectionIncludes(projection, USER_RESOURCE, 'groups'),
+          );
+          return users.map(({ user, groups, position }) => ({
+            resource: this.document(user, projection, groups),
+            position,
+          }));
+        },
+      });
     }
     const { paging, search } = compileSearch(query, USER_RESOURCE, USER_COLUMNS);
     const { total, users } = await this.lifecycle.searchForScim(

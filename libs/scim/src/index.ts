@@ -24,18 +24,11 @@ export {
   type ScimResourceService,
 } from './http/resource.controller';
 export { ScimOrganizationId, missingScimCredentials } from './http/scim-principal';
-export { CURSOR_KEY_PURPOSE } from './http/cursor';
-export {
-  cursorCountResponse,
-  cursorListResponse,
-  isCursorRequest,
-  type CursorListResponse,
-} from './http/cursor-page';
+export { isCursorRequest, type CursorListResponse } from './http/cursor-page';
 export {
   catalogColumns,
-  compileCursorSearch,
   compileSearch,
-  type CompiledCursorSearch,
+  cursorSearch,
   type CompiledSearch,
   type ResourceColumns,
 } from './http/search';

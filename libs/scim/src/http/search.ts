@@ -2,6 +2,8 @@ import {
   catalogEntry,
   type CatalogSearch,
   DomainError,
+  type RowPosition,
+  type ServerKeys,
   type SearchColumns,
 } from '@rollcall/common';
 import { parseAttributeList, parseFilter } from '../filter/parser';
@@ -12,8 +14,14 @@ import type { AttributeDefinition, ResourceSchema } from '../schema/types';
 import type { Filter } from '../filter/ast';
 import { type Paging, parsePaging } from './list';
 import { optionalString, type ScimQuery, readSortOrder } from './query';
-import type { CursorBinding } from './cursor';
-import { type CursorRequest, readCursorRequest } from './cursor-page';
+import { type CursorBinding, CURSOR_KEY_PURPOSE } from './cursor';
+import {
+  cursorCountResponse,
+  cursorListResponse,
+  type CursorListResponse,
+  type CursorRequest,
+  readCursorRequest,
+} from './cursor-page';
 
 /** Where a resource type's attributes live in SQL (its repository's catalog), for filtering and sorting. */
 export interface ResourceColumns {
@@ -121,6 +129,35 @@ export function compileCursorSearch(
     },
     binding,
   };
+}
+
+/**
+ * A cursor-paged list or search request (RFC 9865) answered, the same for every resource type:
+ * the installation's cursor key, the request compiled and its cursor opened, then `count` (for
+ * `count=0`, which asks for `totalResults` alone) or `page` (the `count + 1` rows from the
+ * position, each with its own position), and the ListResponse with the cursors beside it.
+ */
+export async function cursorSearch<T>(options: {
+  query: ScimQuery;
+  resource: ResourceSchema;
+  columns: ResourceColumns;
+  organizationId: string;
+  keys: ServerKeys;
+  count: (search: CompiledCursorSearch['search']) => Promise<number>;
+  page: (
+    search: CompiledCursorSearch['search'],
+  ) => Promise<{ resource: T; position: RowPosition }[]>;
+}): Promise<CursorListResponse<T>> {
+  const key = await options.keys.key(CURSOR_KEY_PURPOSE);
+  const { request, search, binding } = compileCursorSearch(
+    options.query,
+    options.resource,
+    options.columns,
+    options.organizationId,
+    key,
+  );
+  if (request.count === 0) return cursorCountResponse(await options.count(search));
+  return cursorListResponse(request, await options.page(search), key, binding);
 }
 
 /** `filter`, `sortBy` and `sortOrder` as SQL. */
