@@ -23,6 +23,7 @@ const LAYERS = {
   users: ['common', 'identity', 'operations', 'tenancy', 'integration'],
   'license-pools': ['common', 'identity', 'operations', 'tenancy', 'integration'],
   notifications: ['common', 'identity', 'operations', 'tenancy', 'integration'],
+  events: ['common', 'identity', 'operations', 'tenancy', 'integration'],
   database: ['common'],
 };
 

@@ -1,4 +1,5 @@
 import { DomainError } from '@rollcall/common';
+import { TEST_ACTOR } from './support/actors';
 import { UserSignIn } from '@rollcall/identity';
 import {
   POLICY_CASES,
@@ -41,7 +42,7 @@ describe('the pool-assignment policy at sign-in', () => {
       'SELECT id, used FROM license_pools WHERE organization_id = $1 ORDER BY id',
       [organizationId],
     );
-    const attempt = lifecycle.signIn(organizationId, userId, c.requested);
+    const attempt = lifecycle.signIn(organizationId, userId, c.requested, TEST_ACTOR);
     if (c.expected.outcome === 'rejected') {
       const error = await attempt.catch((e: unknown) => e);
       expect(error).toBeInstanceOf(DomainError);
@@ -101,15 +102,20 @@ describe('the pool-assignment policy at sign-in', () => {
           [tenant.id, name, pool.id],
         )
       )[0].id as string;
-    const first = await lifecycle.signIn(tenant.id, await insert('first@example.com'), {
-      present: false,
-    });
+    const first = await lifecycle.signIn(
+      tenant.id,
+      await insert('first@example.com'),
+      {
+        present: false,
+      },
+      TEST_ACTOR,
+    );
     expect(first).toMatchObject({ status: 'active', licenseTier: 'pro' });
     expect(first.firstLoginAt).toBeInstanceOf(Date);
     const second = await insert('second@example.com');
-    await expect(lifecycle.signIn(tenant.id, second, { present: false })).rejects.toThrow(
-      /is full \(1 of 1 seats used\)/,
-    );
+    await expect(
+      lifecycle.signIn(tenant.id, second, { present: false }, TEST_ACTOR),
+    ).rejects.toThrow(/is full \(1 of 1 seats used\)/);
     const [row] = await app.dataSource.query(
       'SELECT status, first_login_at FROM users WHERE id = $1',
       [second],

@@ -178,7 +178,7 @@ describe('SCIM /Groups at scale', () => {
       expect(touching).toHaveLength(1);
       // One statement: the members-only PATCH function, given the one id (ScimGroupWrites).
       expect(touching[0]?.sql).toMatch(
-        /scim_group_member_change\(\$1, \$2, \$3, \$4, \$5::uuid\[\]\)/,
+        /scim_group_member_change\(\$1, \$2, \$3, \$4, \$5::uuid\[\], \$6::jsonb\)/,
       );
       expect(touching[0]?.params[4]).toEqual([outsider]);
     }

@@ -1,4 +1,5 @@
 import { UserSignIn } from '@rollcall/identity';
+import { TEST_ACTOR } from './support/actors';
 import { ProvisioningLogService } from '@rollcall/integration';
 import { aScimTenant, aTenant, type ScimTenant, type Tenant } from './support/factories';
 import { type ScimClient, scimClient } from './support/scim-client';
@@ -128,13 +129,13 @@ describe('admin API: users', () => {
         .expect(200);
       // alice and Bob sign in, Bob once the clock has passed alice's lastLoginAt (read back), so
       // he has the latest one.
-      await lifecycle.signIn(tenant.id, ids.alice, { present: false });
+      await lifecycle.signIn(tenant.id, ids.alice, { present: false }, TEST_ACTOR);
       const aliceAt = (await row(ids.alice)).last_login_at as Date;
       await waitFor(() => Date.now() > aliceAt.getTime(), {
         intervalMs: 1,
         what: `the clock past alice's lastLoginAt ${aliceAt.toISOString()}`,
       });
-      await lifecycle.signIn(tenant.id, ids.Bob, { present: false });
+      await lifecycle.signIn(tenant.id, ids.Bob, { present: false }, TEST_ACTOR);
       expect(((await row(ids.Bob)).last_login_at as Date).getTime()).toBeGreaterThan(
         aliceAt.getTime(),
       );
@@ -209,7 +210,7 @@ describe('admin API: users', () => {
       const signedIn = await create(scim, 'signed@example.com');
       const never = await create(scim, 'never@example.com');
       await unmanage([signedIn, never]);
-      await lifecycle.signIn(tenant.id, signedIn, { present: false });
+      await lifecycle.signIn(tenant.id, signedIn, { present: false }, TEST_ACTOR);
       expect((await defaultPool(tenant)).used).toBe(1);
 
       const off = await api(tenant).action(signedIn, 'deactivate').expect(200);
@@ -249,11 +250,11 @@ describe('admin API: users', () => {
       const scim = scimClient(app, tenant);
       const [a, b] = [await create(scim, 'a@example.com'), await create(scim, 'b@example.com')];
       await unmanage([a, b]);
-      await lifecycle.signIn(tenant.id, a, { present: false });
+      await lifecycle.signIn(tenant.id, a, { present: false }, TEST_ACTOR);
       await api(tenant).action(a, 'deactivate').expect(200);
       const pool = await defaultPool(tenant);
       await app.dataSource.query('UPDATE license_pools SET capacity = 1 WHERE id = $1', [pool.id]);
-      await lifecycle.signIn(tenant.id, b, { present: false });
+      await lifecycle.signIn(tenant.id, b, { present: false }, TEST_ACTOR);
       const before = await row(a);
       const refused = await api(tenant).action(a, 'reactivate');
       expect(refused.status).toBe(409);
@@ -338,7 +339,7 @@ describe('admin API: users', () => {
         .post('/Groups', { displayName: 'Guides', members: [{ value: id }] })
         .expect(201);
       const groupId = (group.body as { id: string }).id;
-      await lifecycle.signIn(tenant.id, id, { present: false });
+      await lifecycle.signIn(tenant.id, id, { present: false }, TEST_ACTOR);
       // A refused create leaves the userName in the log without a resource id.
       await scim.post('/Users', { userName: userName.toUpperCase() }).expect(409);
 
@@ -473,7 +474,7 @@ describe('admin API: users', () => {
       expect(memberships).toBe(0);
       await scim.get(`/Users/${id}`).expect(404);
       await scim.patch(`/Users/${id}`, [{ op: 'replace', value: { active: true } }]).expect(404);
-      await expect(lifecycle.signIn(tenant.id, id, { present: false })).rejects.toThrow(
+      await expect(lifecycle.signIn(tenant.id, id, { present: false }, TEST_ACTOR)).rejects.toThrow(
         'deactivated',
       );
       for (const action of ['anonymize', 'reactivate', 'deactivate'] as const) {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CommonModule } from '@rollcall/common';
 import { DatabaseModule } from '@rollcall/database';
+import { EventsModule } from '@rollcall/events';
 import { IdentityModule } from '@rollcall/identity';
 import { IntegrationModule } from '@rollcall/integration';
 import { LicensePoolsModule } from '@rollcall/license-pools';
@@ -29,6 +30,7 @@ import { UsersAdminModule } from '@rollcall/users';
     SamlModule,
     OperationsModule,
     NotificationsModule,
+    EventsModule,
   ],
 })
 export class AppModule {}

@@ -1,4 +1,6 @@
 import { Module } from '@nestjs/common';
+import { EventLog } from './events/event-log.service';
+import { EventsRepository } from './events/events.repository';
 import { AdminGroupActions } from './groups/admin-group-actions.service';
 import { GroupCore } from './groups/group-core.service';
 import { GroupMembersRepository } from './groups/group-members.repository';
@@ -28,6 +30,8 @@ import { OrganizationsService } from './organizations/organizations.service';
  */
 @Module({
   providers: [
+    EventsRepository,
+    EventLog,
     OrganizationsRepository,
     LicensePoolsRepository,
     OrganizationsService,
@@ -52,6 +56,7 @@ import { OrganizationsService } from './organizations/organizations.service';
     AdminGroupActions,
   ],
   exports: [
+    EventLog,
     OrganizationsService,
     ScimUserWrites,
     AdminUserActions,

@@ -81,3 +81,18 @@ export {
   OTHER_POOLS,
   type PoolSeatUsage,
 } from './license-pools/seat-usage.service';
+export { EventLog, type EventPage, type EventQuery } from './events/event-log.service';
+export {
+  EVENT_TYPES,
+  type Actor,
+  type EventType,
+  type EventCursor,
+  type NewEvent,
+  type StoredEvent,
+  type SubjectType,
+  encodeEventCursor,
+  decodeEventCursor,
+  LOG_START,
+  scimActor,
+  adminActor,
+} from './events/event.model';

@@ -7,8 +7,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiProblems, UuidParamPipe } from '@rollcall/common';
-import { LicensePoolsService } from '@rollcall/identity';
-import { AdminAuth, OrganizationId } from '@rollcall/tenancy';
+import { type Actor, LicensePoolsService } from '@rollcall/identity';
+import { AdminAuth, OrganizationId, RequestActor } from '@rollcall/tenancy';
 import {
   LicensePoolCreateDto,
   LicensePoolListResponseDto,
@@ -92,8 +92,9 @@ export class LicensePoolsController {
   @ApiProblems('not_found', 'default_pool_fixed', 'not_enough_licenses')
   async delete(
     @OrganizationId() organizationId: string,
+    @RequestActor() actor: Actor,
     @Param('id', PoolId) id: string,
   ): Promise<void> {
-    await this.pools.delete(organizationId, id);
+    await this.pools.delete(organizationId, id, actor);
   }
 }

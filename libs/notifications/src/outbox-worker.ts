@@ -115,7 +115,10 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
   /** Queues the expiry notices due now (each once per credential) to the organizations' admins. */
   async checkExpiries(): Promise<number> {
     return this.dataSource.transaction(async (manager) => {
-      const notices = await this.integration.claimExpiryNotices(manager);
+      const notices = await this.integration.claimExpiryNotices(manager, {
+        type: 'system',
+        worker: 'credential-expiry',
+      });
       let queued = 0;
       for (const notice of notices) {
         const count = await this.outbox.enqueueForAdmins(

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig, ServerKeys } from '@rollcall/common';
-import { type Group, GroupsService, ScimGroupWrites } from '@rollcall/identity';
+import { type Group, GroupsService, ScimGroupWrites, scimActor } from '@rollcall/identity';
 import {
   applyPatch,
   COMMON_ATTRIBUTES,
@@ -13,6 +13,7 @@ import {
   projectionIncludes,
   projectResource,
   readProjection,
+  type ScimCaller,
   type ScimQuery,
   searchRequestQuery,
   compileSearch,
@@ -59,9 +60,13 @@ export class ScimGroupsService {
     this.baseUrl = `${config.publicUrl}/scim/v2`;
   }
 
-  async create(organizationId: string, body: unknown, query: ScimQuery): Promise<GroupResult> {
+  async create(caller: ScimCaller, body: unknown, query: ScimQuery): Promise<GroupResult> {
     const projection = checkedProjection(query);
-    const group = await this.writes.scimCreate(organizationId, readGroupDocument(body));
+    const group = await this.writes.scimCreate(
+      caller.organizationId,
+      readGroupDocument(body),
+      scimActor(caller),
+    );
     return this.result(group, projection);
   }
 
@@ -76,7 +81,7 @@ export class ScimGroupsService {
   }
 
   async replace(
-    organizationId: string,
+    caller: ScimCaller,
     id: string,
     body: unknown,
     ifMatch: string | undefined,
@@ -85,9 +90,10 @@ export class ScimGroupsService {
     const projection = checkedProjection(query);
     const expectedVersion = versionFromIfMatch(ifMatch);
     const group = await this.writes.scimReplace(
-      organizationId,
+      caller.organizationId,
       id,
       readGroupDocument(body),
+      scimActor(caller),
       expectedVersion,
     );
     return this.result(group, projection);
@@ -99,7 +105,7 @@ export class ScimGroupsService {
    * 200 with the group as those parameters select it.
    */
   async patch(
-    organizationId: string,
+    caller: ScimCaller,
     id: string,
     body: unknown,
     ifMatch: string | undefined,
@@ -111,10 +117,16 @@ export class ScimGroupsService {
     const only = onlyMemberChange(plan);
     if (only && !hasProjection(projection)) {
       // Members only, answered 204: one statement (ScimGroupWrites.scimChangeMembers).
-      return this.writes.scimChangeMembers(organizationId, id, expectedVersion, only);
+      return this.writes.scimChangeMembers(
+        caller.organizationId,
+        id,
+        expectedVersion,
+        only,
+        scimActor(caller),
+      );
     }
     const group = await this.writes.scimModify(
-      organizationId,
+      caller.organizationId,
       id,
       expectedVersion,
       (current) => {
@@ -127,13 +139,19 @@ export class ScimGroupsService {
         return result.changed ? readGroupAttributes(result.resource) : undefined;
       },
       plan.memberChanges,
+      scimActor(caller),
     );
     if (!hasProjection(projection)) return { version: group.version };
     return this.result(group, projection);
   }
 
-  async delete(organizationId: string, id: string, ifMatch?: string): Promise<void> {
-    await this.writes.scimDelete(organizationId, id, versionFromIfMatch(ifMatch));
+  async delete(caller: ScimCaller, id: string, ifMatch?: string): Promise<void> {
+    await this.writes.scimDelete(
+      caller.organizationId,
+      id,
+      scimActor(caller),
+      versionFromIfMatch(ifMatch),
+    );
   }
 
   /** POST /Groups/.search: the same query, from a SearchRequest body. */

@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig, ServerKeys } from '@rollcall/common';
-import { GroupsService, ScimUserWrites, type User, type UserGroup } from '@rollcall/identity';
+import {
+  GroupsService,
+  ScimUserWrites,
+  scimActor,
+  type User,
+  type UserGroup,
+} from '@rollcall/identity';
 import {
   applyPatch,
   COMMON_ATTRIBUTES,
@@ -17,6 +23,7 @@ import {
   USER_RESOURCE,
   type Projection,
   readProjection,
+  type ScimCaller,
   type ScimQuery,
   searchRequestQuery,
   versionFromIfMatch,
@@ -63,14 +70,18 @@ export class ScimUsersService {
     );
   }
 
-  async create(organizationId: string, body: unknown, query: ScimQuery): Promise<ScimUserResult> {
+  async create(caller: ScimCaller, body: unknown, query: ScimQuery): Promise<ScimUserResult> {
     const projection = readProjection(query.attributes, query.excludedAttributes);
     const input = readUserDocument(body);
-    const { user, created } = await this.lifecycle.scimCreate(organizationId, {
-      profile: input.profile,
-      ...(input.active !== undefined ? { active: input.active } : {}),
-      ...(input.licensePoolName !== undefined ? { licensePoolName: input.licensePoolName } : {}),
-    });
+    const { user, created } = await this.lifecycle.scimCreate(
+      caller.organizationId,
+      {
+        profile: input.profile,
+        ...(input.active !== undefined ? { active: input.active } : {}),
+        ...(input.licensePoolName !== undefined ? { licensePoolName: input.licensePoolName } : {}),
+      },
+      scimActor(caller),
+    );
     // A user created just now is in no group yet: no query needed (a reactivated or taken-over
     // user may be, so it is asked for).
     return this.result(user, projection, created ? [] : undefined);
@@ -112,7 +123,7 @@ export class ScimUsersService {
   }
 
   async replace(
-    organizationId: string,
+    caller: ScimCaller,
     id: string,
     body: unknown,
     ifMatch: string | undefined,
@@ -121,17 +132,22 @@ export class ScimUsersService {
     const projection = readProjection(query.attributes, query.excludedAttributes);
     const expectedVersion = versionFromIfMatch(ifMatch);
     const input = readUserDocument(body);
-    const user = await this.lifecycle.scimUpdate(organizationId, id, {
-      profile: input.profile,
-      ...(input.active !== undefined ? { active: input.active } : {}),
-      ...(input.licensePoolName !== undefined ? { licensePoolName: input.licensePoolName } : {}),
-      ...(expectedVersion !== undefined ? { expectedVersion } : {}),
-    });
+    const user = await this.lifecycle.scimUpdate(
+      caller.organizationId,
+      id,
+      {
+        profile: input.profile,
+        ...(input.active !== undefined ? { active: input.active } : {}),
+        ...(input.licensePoolName !== undefined ? { licensePoolName: input.licensePoolName } : {}),
+        ...(expectedVersion !== undefined ? { expectedVersion } : {}),
+      },
+      scimActor(caller),
+    );
     return this.result(user, projection);
   }
 
   async patch(
-    organizationId: string,
+    caller: ScimCaller,
     id: string,
     body: unknown,
     ifMatch: string | undefined,
@@ -140,30 +156,41 @@ export class ScimUsersService {
     const projection = readProjection(query.attributes, query.excludedAttributes);
     const expectedVersion = versionFromIfMatch(ifMatch);
     const operations = parsePatchRequest(body);
-    const user = await this.lifecycle.scimModify(organizationId, id, expectedVersion, (current) => {
-      const result = applyPatch(
-        toScimUser(current, this.baseUrl),
-        operations,
-        USER_RESOURCE,
-        COMMON,
-      );
-      if (!result.changed) return undefined;
-      const input = readUserDocument(result.resource);
-      const touched = new Set(result.touched.map((path) => path.toLowerCase()));
-      const touchedActive = touched.has('active');
-      const touchedPool = touched.has(LICENSE_POOL_PATH);
-      return {
-        profile: input.profile,
-        ...(touchedActive && input.active !== undefined ? { active: input.active } : {}),
-        // Blanked or removed by the patch: blank means the default pool (SPEC §3 rule 3).
-        ...(touchedPool ? { licensePoolName: input.licensePoolName ?? null } : {}),
-      };
-    });
+    const user = await this.lifecycle.scimModify(
+      caller.organizationId,
+      id,
+      expectedVersion,
+      (current) => {
+        const result = applyPatch(
+          toScimUser(current, this.baseUrl),
+          operations,
+          USER_RESOURCE,
+          COMMON,
+        );
+        if (!result.changed) return undefined;
+        const input = readUserDocument(result.resource);
+        const touched = new Set(result.touched.map((path) => path.toLowerCase()));
+        const touchedActive = touched.has('active');
+        const touchedPool = touched.has(LICENSE_POOL_PATH);
+        return {
+          profile: input.profile,
+          ...(touchedActive && input.active !== undefined ? { active: input.active } : {}),
+          // Blanked or removed by the patch: blank means the default pool (SPEC §3 rule 3).
+          ...(touchedPool ? { licensePoolName: input.licensePoolName ?? null } : {}),
+        };
+      },
+      scimActor(caller),
+    );
     return this.result(user, projection);
   }
 
-  async delete(organizationId: string, id: string, ifMatch?: string): Promise<void> {
-    await this.lifecycle.scimDelete(organizationId, id, versionFromIfMatch(ifMatch));
+  async delete(caller: ScimCaller, id: string, ifMatch?: string): Promise<void> {
+    await this.lifecycle.scimDelete(
+      caller.organizationId,
+      id,
+      scimActor(caller),
+      versionFromIfMatch(ifMatch),
+    );
   }
 
   /** POST /Users/.search: the same query, from a SearchRequest body. */

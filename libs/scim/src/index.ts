@@ -23,7 +23,12 @@ export {
   type ScimResourceResult,
   type ScimResourceService,
 } from './http/resource.controller';
-export { ScimOrganizationId, missingScimCredentials } from './http/scim-principal';
+export {
+  ScimOrganizationId,
+  ScimRequestCaller,
+  type ScimCaller,
+  missingScimCredentials,
+} from './http/scim-principal';
 export { isCursorRequest, type CursorListResponse } from './http/cursor-page';
 export {
   catalogColumns,

@@ -10,6 +10,7 @@ export {
   AdminAuth,
   OperatorAuth,
   OrganizationId,
+  RequestActor,
   ADMIN_API_KEY_SCHEME,
   OPERATOR_TOKEN_SCHEME,
 } from './auth/auth.decorators';

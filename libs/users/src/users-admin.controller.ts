@@ -12,7 +12,8 @@ import {
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
 import { ApiProblems, UuidParamPipe } from '@rollcall/common';
-import { AdminAuth, OrganizationId } from '@rollcall/tenancy';
+import type { Actor } from '@rollcall/identity';
+import { AdminAuth, OrganizationId, RequestActor } from '@rollcall/tenancy';
 import {
   UserFilterQueryDto,
   UserListQueryDto,
@@ -100,10 +101,11 @@ export class UsersAdminController {
   @ApiProblems('not_found', 'validation_failed', 'pool_full')
   async update(
     @OrganizationId() organizationId: string,
+    @RequestActor() actor: Actor,
     @Param('id', UserId) id: string,
     @Body() body: UserUpdateDto,
   ): Promise<UserResponseDto> {
-    const { user, note } = await this.users.update(organizationId, id, body);
+    const { user, note } = await this.users.update(organizationId, id, body, actor);
     return { ...UserResponseDto.from(user), ...(note ? { note } : {}) };
   }
 
@@ -118,9 +120,10 @@ export class UsersAdminController {
   @ApiProblems('not_found', 'scim_managed', 'user_anonymized')
   async deactivate(
     @OrganizationId() organizationId: string,
+    @RequestActor() actor: Actor,
     @Param('id', UserId) id: string,
   ): Promise<UserResponseDto> {
-    return UserResponseDto.from(await this.users.deactivate(organizationId, id));
+    return UserResponseDto.from(await this.users.deactivate(organizationId, id, actor));
   }
 
   @Post(':id/reactivate')
@@ -134,9 +137,10 @@ export class UsersAdminController {
   @ApiProblems('not_found', 'scim_managed', 'pool_full', 'user_anonymized')
   async reactivate(
     @OrganizationId() organizationId: string,
+    @RequestActor() actor: Actor,
     @Param('id', UserId) id: string,
   ): Promise<UserResponseDto> {
-    return UserResponseDto.from(await this.users.reactivate(organizationId, id));
+    return UserResponseDto.from(await this.users.reactivate(organizationId, id, actor));
   }
 
   @Post(':id/anonymize')
@@ -150,8 +154,9 @@ export class UsersAdminController {
   @ApiProblems('not_found', 'user_not_deactivated', 'user_anonymized')
   async anonymize(
     @OrganizationId() organizationId: string,
+    @RequestActor() actor: Actor,
     @Param('id', UserId) id: string,
   ): Promise<UserResponseDto> {
-    return UserResponseDto.from(await this.users.anonymize(organizationId, id));
+    return UserResponseDto.from(await this.users.anonymize(organizationId, id, actor));
   }
 }

@@ -9,6 +9,7 @@ import {
   type Role,
   type User,
   AdminUserActions,
+  type Actor,
 } from '@rollcall/identity';
 import { ScimIntegrationService } from '@rollcall/integration';
 import { csvLine } from './csv';
@@ -157,25 +158,28 @@ export class UsersAdminService {
     organizationId: string,
     id: string,
     changes: { role?: Role; licensePoolId?: string },
+    actor: Actor,
   ): Promise<{ user: User; note?: string }> {
-    const user = await this.lifecycle.updateByAdmin(organizationId, id, changes);
+    const user = await this.lifecycle.updateByAdmin(organizationId, id, changes, actor);
     return changes.licensePoolId !== undefined ? { user, note: SSO_MAY_REVERT } : { user };
   }
 
-  async deactivate(organizationId: string, id: string): Promise<User> {
-    return this.lifecycle.deactivateByAdmin(organizationId, id, await this.options(organizationId));
+  async deactivate(organizationId: string, id: string, actor: Actor): Promise<User> {
+    const options = await this.options(organizationId);
+    return this.lifecycle.deactivateByAdmin(organizationId, id, options, actor);
   }
 
-  async reactivate(organizationId: string, id: string): Promise<User> {
-    return this.lifecycle.reactivateByAdmin(organizationId, id, await this.options(organizationId));
+  async reactivate(organizationId: string, id: string, actor: Actor): Promise<User> {
+    const options = await this.options(organizationId);
+    return this.lifecycle.reactivateByAdmin(organizationId, id, options, actor);
   }
 
   /**
    * Anonymizes the user and, in the same transaction, what the other modules hold of it (its
    * userName in the provisioning log and the SSO sign-in log).
    */
-  async anonymize(organizationId: string, id: string): Promise<User> {
-    return this.lifecycle.anonymize(organizationId, id);
+  async anonymize(organizationId: string, id: string, actor: Actor): Promise<User> {
+    return this.lifecycle.anonymize(organizationId, id, actor);
   }
 }
 

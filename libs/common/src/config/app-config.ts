@@ -63,6 +63,35 @@ export interface AppConfig {
   /** Bearer token `/metrics` demands when set. */
   metricsToken: string | undefined;
   rateLimits: RateLimitConfig;
+  events: EventsConfig;
+}
+
+/** The event log and what delivers it (docs/events.md). */
+export interface EventsConfig {
+  /** How long events are kept (ROLLCALL_EVENT_RETENTION_DAYS, default 30). */
+  retentionDays: number;
+  /** Run the event workers on this instance: retention, webhook delivery, the NATS publisher. */
+  workers: boolean;
+  webhooks: {
+    /**
+     * The key (32 bytes, from base64 or hex) that encrypts webhook signing secrets at rest
+     * (ROLLCALL_WEBHOOK_SECRET_KEY). Unset: generated into the data folder (embedded database)
+     * or kept in the database with a warning (PostgreSQL outside production; required there).
+     */
+    secretKey: Buffer | undefined;
+    /** Allow endpoints on private, loopback and link-local addresses (development and tests). */
+    allowPrivateUrls: boolean;
+    /** How long a failing endpoint is retried before it is disabled (hours, default 24). */
+    retryHours: number;
+    /** How often an idle delivery worker looks for work without being woken (ms). */
+    pollIntervalMs: number;
+  };
+  nats: {
+    /** Publish every event to NATS JetStream when set (ROLLCALL_NATS_URL, nats://host:port). */
+    url: string | undefined;
+    /** The JetStream stream that holds the subjects `rollcall.>` (created when missing). */
+    stream: string;
+  };
 }
 
 export class ConfigValidationError extends Error {
@@ -127,6 +156,20 @@ class Reader {
     if (value === undefined) return undefined;
     if (/^(?:[^<>@\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/.test(value)) return value;
     this.problems.push(`${name} must be an email address, optionally "Name <address>"`);
+    return undefined;
+  }
+
+  /** 32 bytes, written as base64 (or base64url) or as 64 hex digits. */
+  key(name: string): Buffer | undefined {
+    const value = this.raw(name);
+    if (value === undefined) return undefined;
+    const bytes = /^[0-9a-f]{64}$/i.test(value)
+      ? Buffer.from(value, 'hex')
+      : /^[A-Za-z0-9+/_-]{43}=?$/.test(value)
+        ? Buffer.from(value, 'base64')
+        : undefined;
+    if (bytes?.length === 32) return bytes;
+    this.problems.push(`${name} must be 32 bytes, as base64 or 64 hex digits`);
     return undefined;
   }
 
@@ -202,6 +245,27 @@ export function loadConfig(env: Env = process.env): AppConfig {
     operatorAuthFailures: read.integer('ROLLCALL_RATE_LIMIT_OPERATOR_FAILURES', 20, 0, 10_000_000),
   };
 
+  const secretKey = read.key('ROLLCALL_WEBHOOK_SECRET_KEY');
+  if (secretKey === undefined && runtime === 'production' && database.kind === 'postgres') {
+    read.problems.push(
+      'ROLLCALL_WEBHOOK_SECRET_KEY is required when NODE_ENV=production and DATABASE_URL is set (32 random bytes, base64: `openssl rand -base64 32`)',
+    );
+  }
+  const events: EventsConfig = {
+    retentionDays: read.integer('ROLLCALL_EVENT_RETENTION_DAYS', 30, 1, 3_650),
+    workers: read.boolean('ROLLCALL_EVENT_WORKERS', true),
+    webhooks: {
+      secretKey,
+      allowPrivateUrls: read.boolean('ROLLCALL_WEBHOOKS_ALLOW_PRIVATE_URLS', false),
+      retryHours: read.integer('ROLLCALL_WEBHOOK_RETRY_HOURS', 24, 1, 24 * 30),
+      pollIntervalMs: read.integer('ROLLCALL_WEBHOOK_POLL_MS', 5_000, 10, 3_600_000),
+    },
+    nats: {
+      url: read.url('ROLLCALL_NATS_URL', ['nats:', 'tls:']),
+      stream: read.raw('ROLLCALL_NATS_STREAM') ?? 'ROLLCALL',
+    },
+  };
+
   if (read.problems.length > 0) throw new ConfigValidationError(read.problems);
   return {
     env: runtime,
@@ -217,5 +281,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     outbox,
     metricsToken,
     rateLimits,
+    events,
   };
 }

@@ -50,6 +50,7 @@ export type ErrorCode =
   | 'invalid_version' // invalidVers
   | 'invalid_cursor' // invalidCursor (RFC 9865)
   | 'invalid_count' // invalidCount (RFC 9865)
+  | 'cursor_expired' // an event cursor older than what retention keeps (410)
   // infrastructure
   | 'too_many_requests'
   | 'service_unavailable'

@@ -104,6 +104,8 @@ export function describeError(code: ErrorCode): ErrorDescription {
       return { status: 400, title: 'Invalid cursor', scimType: 'invalidCursor' };
     case 'invalid_count':
       return { status: 400, title: 'Invalid count', scimType: 'invalidCount' };
+    case 'cursor_expired':
+      return { status: 410, title: 'Cursor expired' };
     case 'too_many_requests':
       return { status: 429, title: 'Too many requests' };
     case 'service_unavailable':

@@ -10,6 +10,8 @@ import { ScimPageIndex1795420000000 } from './1795420000000-ScimPageIndex';
 import { ScimCredentialSignals1795422000000 } from './1795422000000-ScimCredentialSignals';
 import { ScimGroupMemberChange1795424000000 } from './1795424000000-ScimGroupMemberChange';
 import { ServerKeys1795426000000 } from './1795426000000-ServerKeys';
+import { EventLog1795428000000 } from './1795428000000-EventLog';
+import { EventPublishers1795432000000 } from './1795432000000-EventPublishers';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -24,4 +26,6 @@ export const MIGRATIONS: MigrationClass[] = [
   ScimCredentialSignals1795422000000,
   ScimGroupMemberChange1795424000000,
   ServerKeys1795426000000,
+  EventLog1795428000000,
+  EventPublishers1795432000000,
 ];

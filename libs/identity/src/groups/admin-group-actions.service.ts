@@ -2,8 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '@rollcall/common';
+import type { Actor } from '../events/event.model';
 import type { GroupEntity } from './group.entity';
 import { type GroupSummary, toGroup } from './group.model';
+import type { MembersChanged } from './group-events';
 import { checkDisplayName, GroupCore, translateUniqueViolation } from './group-core.service';
 import { GroupsRepository } from './groups.repository';
 import { GroupsService } from './groups.service';
@@ -29,15 +31,17 @@ export class AdminGroupActions {
   ) {}
 
   /** A group an admin makes and edits by hand (not SCIM-managed). */
-  async createManual(organizationId: string, name: string): Promise<GroupSummary> {
+  async createManual(organizationId: string, name: string, actor: Actor): Promise<GroupSummary> {
     const displayName = checkDisplayName(name);
     const group = await translateUniqueViolation(displayName, () =>
       this.dataSource.transaction(async (manager) => {
         await this.core.checkNameFree(organizationId, undefined, displayName, manager);
-        return this.groups.insert(
+        const inserted = await this.groups.insert(
           { organizationId, displayName, externalId: null, scimManaged: false },
           manager,
         );
+        await this.core.recordChange(inserted, { created: true }, actor, manager);
+        return inserted;
       }),
     );
     return { ...toGroup(group), memberCount: 0 };
@@ -48,6 +52,7 @@ export class AdminGroupActions {
     id: string,
     name: string,
     options: AdminWriteOptions,
+    actor: Actor,
   ): Promise<GroupSummary> {
     const displayName = checkDisplayName(name);
     await translateUniqueViolation(displayName, () =>
@@ -59,6 +64,7 @@ export class AdminGroupActions {
           { displayName, externalId: group.externalId, scimManaged: group.scimManaged },
           manager,
         );
+        await this.core.recordChange(group, { changed: ['displayName'] }, actor, manager);
       }),
     );
     return this.reads.summary(organizationId, id);
@@ -68,8 +74,10 @@ export class AdminGroupActions {
     organizationId: string,
     id: string,
     options: AdminWriteOptions,
+    actor: Actor,
   ): Promise<void> {
     await this.adminWrite(organizationId, id, options, async (group, manager) => {
+      await this.core.recordDeletion(group, actor, manager);
       await this.groups.delete(organizationId, group.id, manager);
     });
   }
@@ -79,9 +87,16 @@ export class AdminGroupActions {
     id: string,
     userIds: string[],
     options: AdminWriteOptions,
+    actor: Actor,
   ): Promise<GroupSummary> {
     await this.adminWrite(organizationId, id, options, async (group, manager) => {
-      await this.core.applyMemberChange(group, { op: 'add', userIds }, 'all', manager);
+      const members = await this.core.applyMemberChange(
+        group,
+        { op: 'add', userIds },
+        'all',
+        manager,
+      );
+      await this.recordMembers(group, members, actor, manager);
     });
     return this.reads.summary(organizationId, id);
   }
@@ -91,16 +106,29 @@ export class AdminGroupActions {
     id: string,
     userId: string,
     options: AdminWriteOptions,
+    actor: Actor,
   ): Promise<void> {
     await this.adminWrite(organizationId, id, options, async (group, manager) => {
-      const removed = await this.core.applyMemberChange(
+      const members = await this.core.applyMemberChange(
         group,
         { op: 'remove', userIds: [userId] },
         'all',
         manager,
       );
-      if (removed === 0) throw DomainError.notFound('Membership');
+      if (members.removed.length === 0) throw DomainError.notFound('Membership');
+      await this.recordMembers(group, members, actor, manager);
     });
+  }
+
+  /** After a member change: the events, when anything changed. */
+  private async recordMembers(
+    group: GroupEntity,
+    members: MembersChanged,
+    actor: Actor,
+    manager: EntityManager,
+  ): Promise<void> {
+    if (members.added.length + members.removed.length === 0) return;
+    await this.core.recordChange(group, { members }, actor, manager);
   }
 
   /** Locks the group, refuses a SCIM-managed one when SCIM is on, then runs `work`. */

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { type EntityManager, QueryFailedError } from 'typeorm';
 import { DomainError } from '@rollcall/common';
+import type { Actor } from '../events/event.model';
+import { EventsRepository } from '../events/events.repository';
+import { groupChangeEvents, type MembersChanged } from './group-events';
 import type { GroupEntity } from './group.entity';
 import { MAX_DISPLAY_NAME_LENGTH, type MemberChange } from './group.model';
 import { GroupMembersRepository, type MemberScope } from './group-members.repository';
@@ -83,6 +86,7 @@ export class GroupCore {
   constructor(
     private readonly groups: GroupsRepository,
     private readonly members: GroupMembersRepository,
+    private readonly events: EventsRepository,
   ) {}
 
   /** The group's row, locked for this transaction; not found as 404. */
@@ -107,26 +111,38 @@ export class GroupCore {
     if (clash && clash.id !== id) throw displayNameTaken(displayName);
   }
 
-  /** Applies one member change in SQL; returns the number of memberships added or removed. */
+  /** Applies one member change in SQL; answers the users added and removed. */
   async applyMemberChange(
     group: GroupEntity,
     change: MemberChange,
     scope: MemberScope,
     manager: EntityManager,
-  ): Promise<number> {
+  ): Promise<MembersChanged> {
     const { organizationId, id } = group;
     switch (change.op) {
       case 'add': {
         const ids = distinct(change.userIds);
         await this.checkMembers(organizationId, ids, scope, manager);
-        return this.members.addMembers(organizationId, id, ids, manager);
+        return {
+          added: await this.members.addMembers(organizationId, id, ids, manager),
+          removed: [],
+        };
       }
       case 'remove': {
         const ids = distinct(change.userIds).filter((userId) => UUID.test(userId));
-        return this.members.removeMembers(organizationId, id, ids, scope, manager);
+        const removed = await this.members.removeMembers(organizationId, id, ids, scope, manager);
+        return { added: [], removed };
       }
-      case 'removeAll':
-        return this.members.removeMembersExcept(organizationId, id, [], scope, manager);
+      case 'removeAll': {
+        const removed = await this.members.removeMembersExcept(
+          organizationId,
+          id,
+          [],
+          scope,
+          manager,
+        );
+        return { added: [], removed };
+      }
       case 'replace': {
         const ids = distinct(change.userIds);
         await this.checkMembers(organizationId, ids, scope, manager);
@@ -137,9 +153,56 @@ export class GroupCore {
           scope,
           manager,
         );
-        return removed + (await this.members.addMembers(organizationId, id, ids, manager));
+        return { added: await this.members.addMembers(organizationId, id, ids, manager), removed };
       }
     }
+  }
+
+  /** Writes the events of a change to a group (as it is now in this transaction), acted by `actor`. */
+  async recordChange(
+    group: { organizationId: string; id: string },
+    change: Parameters<typeof groupChangeEvents>[1],
+    actor: Actor,
+    manager: EntityManager,
+  ): Promise<void> {
+    await this.events.appendForGroups(
+      group.organizationId,
+      groupChangeEvents(group.id, change),
+      actor,
+      manager,
+    );
+  }
+
+  /**
+   * `group.deleted`, with the group as it was: written before the row goes (the members it had
+   * are in `memberCount`; no `group.members_removed` follows).
+   */
+  async recordDeletion(
+    group: { organizationId: string; id: string },
+    actor: Actor,
+    manager: EntityManager,
+  ): Promise<void> {
+    await this.events.appendForGroups(
+      group.organizationId,
+      [{ groupId: group.id, type: 'group.deleted' }],
+      actor,
+      manager,
+    );
+  }
+
+  /** Writes the events of several groups' member changes (a user joining and leaving groups). */
+  async recordMemberChanges(
+    organizationId: string,
+    changes: { groupId: string; members: MembersChanged }[],
+    actor: Actor,
+    manager: EntityManager,
+  ): Promise<void> {
+    await this.events.appendForGroups(
+      organizationId,
+      changes.flatMap(({ groupId, members }) => groupChangeEvents(groupId, { members })),
+      actor,
+      manager,
+    );
   }
 
   /**

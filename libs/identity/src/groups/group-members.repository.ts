@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { type Cursor, runStatement } from '@rollcall/common';
+import type { Actor } from '../events/event.model';
 import type { UserStatus } from '../users/user.entity';
 import type { GroupMember, GroupMemberDetail, UserGroup } from './group.model';
 
@@ -35,7 +36,7 @@ export class GroupMembersRepository {
    * One `add` or `remove` of SCIM members in one statement (the `scim_group_member_change`
    * function: lock, version check, member check, change, version moved once). Answers what
    * happened; on anything but `changed`/`unchanged` nothing was written. `userIds`: distinct,
-   * well-formed UUIDs.
+   * well-formed UUIDs. The change's events, acted by `actor`, are written by the same statement.
    */
   async changeInOneStatement(
     organizationId: string,
@@ -43,11 +44,12 @@ export class GroupMembersRepository {
     expectedVersion: number | undefined,
     op: 'add' | 'remove',
     userIds: string[],
+    actor: Actor,
   ): Promise<{ outcome: MemberChangeOutcome; version: number | null }> {
     const [row] = await runStatement<{ outcome: MemberChangeOutcome; version: number | null }>(
       this.dataSource,
-      'SELECT outcome, version FROM scim_group_member_change($1, $2, $3, $4, $5::uuid[])',
-      [organizationId, groupId, expectedVersion ?? null, op, userIds],
+      'SELECT outcome, version FROM scim_group_member_change($1, $2, $3, $4, $5::uuid[], $6::jsonb)',
+      [organizationId, groupId, expectedVersion ?? null, op, userIds, JSON.stringify(actor)],
     );
     if (!row) throw new Error('scim_group_member_change answered no row');
     return row;
@@ -83,34 +85,34 @@ export class GroupMembersRepository {
     return new Set(rows.map((row) => row.id));
   }
 
-  /** INSERT … ON CONFLICT DO NOTHING: the number of memberships that are new. */
+  /** INSERT … ON CONFLICT DO NOTHING: the users whose memberships are new, in the order given. */
   async addMembers(
     organizationId: string,
     groupId: string,
     userIds: string[],
     manager: EntityManager,
-  ): Promise<number> {
-    if (userIds.length === 0) return 0;
-    return this.count(
+  ): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    return this.ids(
       manager,
-      `WITH added AS (
-         INSERT INTO group_members (organization_id, group_id, user_id)
-         SELECT $1, $2, u.id FROM users u WHERE u.organization_id = $1 AND u.id = ANY($3::uuid[])
-         ON CONFLICT DO NOTHING RETURNING 1
-       ) SELECT count(*)::int AS n FROM added`,
+      `INSERT INTO group_members (organization_id, group_id, user_id)
+       SELECT $1, $2, u.id FROM unnest($3::uuid[]) WITH ORDINALITY AS m(id, n)
+       JOIN users u ON u.organization_id = $1 AND u.id = m.id
+       ORDER BY m.n
+       ON CONFLICT DO NOTHING RETURNING user_id AS id`,
       [organizationId, groupId, userIds],
     );
   }
 
-  /** DELETE … WHERE user_id = ANY($n): the number of memberships removed. */
+  /** DELETE … WHERE user_id = ANY($n): the users whose memberships were removed. */
   removeMembers(
     organizationId: string,
     groupId: string,
     userIds: string[],
     scope: MemberScope,
     manager: EntityManager,
-  ): Promise<number> {
-    if (userIds.length === 0) return Promise.resolve(0);
+  ): Promise<string[]> {
+    if (userIds.length === 0) return Promise.resolve([]);
     return this.deleteMembers(manager, scope, 'AND gm.user_id = ANY($3::uuid[])', [
       organizationId,
       groupId,
@@ -125,7 +127,7 @@ export class GroupMembersRepository {
     keep: string[],
     scope: MemberScope,
     manager: EntityManager,
-  ): Promise<number> {
+  ): Promise<string[]> {
     return keep.length === 0
       ? this.deleteMembers(manager, scope, '', [organizationId, groupId])
       : this.deleteMembers(manager, scope, 'AND NOT (gm.user_id = ANY($3::uuid[]))', [
@@ -137,14 +139,15 @@ export class GroupMembersRepository {
 
   /**
    * Makes the user a member of exactly the groups named (case-insensitively) and of no other; groups
-   * that gain or lose the user move their version on. Names no group carries are returned, not created.
+   * that gain or lose the user move their version on. Names no group carries are returned, not
+   * created; so are the groups the user joined and left.
    */
   async setUserGroupsByName(
     organizationId: string,
     userId: string,
     names: string[],
     manager: EntityManager,
-  ): Promise<{ unknown: string[] }> {
+  ): Promise<{ unknown: string[]; joined: string[]; left: string[] }> {
     const wanted = [...new Set(names.map((n) => n.trim()).filter((n) => n !== ''))];
     const found = await runStatement<{ id: string; name: string }>(
       manager,
@@ -154,7 +157,7 @@ export class GroupMembersRepository {
     );
     const known = new Set(found.map((g) => g.name));
     const ids = found.map((g) => g.id);
-    await runStatement(
+    const changes = await runStatement<{ group_id: string; joined: boolean }>(
       manager,
       `WITH removed AS (
          DELETE FROM group_members gm
@@ -164,22 +167,31 @@ export class GroupMembersRepository {
          INSERT INTO group_members (organization_id, group_id, user_id)
          SELECT $1, g, $2 FROM unnest($3::uuid[]) AS g
          ON CONFLICT DO NOTHING RETURNING group_id
+       ), bumped AS (
+         UPDATE groups g SET version = g.version + 1, updated_at = now()
+          WHERE g.organization_id = $1
+            AND g.id IN (SELECT group_id FROM removed UNION SELECT group_id FROM added)
        )
-       UPDATE groups g SET version = g.version + 1, updated_at = now()
-        WHERE g.organization_id = $1
-          AND g.id IN (SELECT group_id FROM removed UNION SELECT group_id FROM added)`,
+       SELECT group_id, false AS joined FROM removed UNION ALL SELECT group_id, true FROM added`,
       [organizationId, userId, ids],
     );
-    return { unknown: wanted.filter((n) => !known.has(n.toLowerCase())) };
+    return {
+      unknown: wanted.filter((n) => !known.has(n.toLowerCase())),
+      joined: changes.filter((c) => c.joined).map((c) => c.group_id),
+      left: changes.filter((c) => !c.joined).map((c) => c.group_id),
+    };
   }
 
-  /** Removes a user from every group; each group it left moves its version and updated_at on. */
+  /**
+   * Removes a user from every group; each group it left moves its version and updated_at on.
+   * Answers the groups it left.
+   */
   async removeUserFromAllGroups(
     organizationId: string,
     userId: string,
     manager: EntityManager,
-  ): Promise<number> {
-    return this.count(
+  ): Promise<string[]> {
+    return this.ids(
       manager,
       `WITH removed AS (
          DELETE FROM group_members gm WHERE gm.organization_id = $1 AND gm.user_id = $2
@@ -187,8 +199,7 @@ export class GroupMembersRepository {
        ), bumped AS (
          UPDATE groups g SET version = g.version + 1, updated_at = now()
          WHERE g.organization_id = $1 AND g.id IN (SELECT group_id FROM removed)
-         RETURNING 1
-       ) SELECT count(*)::int AS n FROM bumped`,
+       ) SELECT group_id AS id FROM removed`,
       [organizationId, userId],
     );
   }
@@ -198,25 +209,23 @@ export class GroupMembersRepository {
     scope: MemberScope,
     condition: string,
     params: unknown[],
-  ): Promise<number> {
+  ): Promise<string[]> {
     const join =
       scope === 'scim'
         ? `AND EXISTS (SELECT 1 FROM users u WHERE u.id = gm.user_id${visible(scope)})`
         : '';
-    return this.count(
+    return this.ids(
       manager,
-      `WITH removed AS (
-         DELETE FROM group_members gm
-         WHERE gm.organization_id = $1 AND gm.group_id = $2 ${condition} ${join}
-         RETURNING 1
-       ) SELECT count(*)::int AS n FROM removed`,
+      `DELETE FROM group_members gm
+       WHERE gm.organization_id = $1 AND gm.group_id = $2 ${condition} ${join}
+       RETURNING gm.user_id AS id`,
       params,
     );
   }
 
-  private async count(manager: EntityManager, sql: string, params: unknown[]): Promise<number> {
-    const [row] = await runStatement<{ n: number }>(manager, sql, params);
-    return row?.n ?? 0;
+  private async ids(manager: EntityManager, sql: string, params: unknown[]): Promise<string[]> {
+    const rows = await runStatement<{ id: string }>(manager, sql, params);
+    return rows.map((row) => row.id);
   }
 
   /**

@@ -12,6 +12,8 @@ import {
   translateUniqueViolation,
   UUID,
 } from './group-core.service';
+import type { Actor } from '../events/event.model';
+import { mergeMemberChanges, NO_MEMBER_CHANGE } from './group-events';
 import { GroupMembersRepository } from './group-members.repository';
 import { GroupsRepository } from './groups.repository';
 
@@ -38,7 +40,7 @@ export class ScimGroupWrites {
    * SCIM create with its members. A displayName held by a group SCIM does not manage takes that
    * group over (like users, SPEC §2): it becomes SCIM-managed with exactly the posted members.
    */
-  async scimCreate(organizationId: string, write: ScimGroupWrite): Promise<Group> {
+  async scimCreate(organizationId: string, write: ScimGroupWrite, actor: Actor): Promise<Group> {
     const displayName = checkDisplayName(write.displayName);
     return translateUniqueViolation(displayName, () =>
       this.dataSource.transaction(async (manager) => {
@@ -51,26 +53,46 @@ export class ScimGroupWrites {
         );
         if (existing?.scimManaged) throw displayNameTaken(displayName);
         if (existing) {
-          await this.members.removeMembersExcept(
+          const before = toGroup(existing);
+          const removed = await this.members.removeMembersExcept(
             organizationId,
             existing.id,
             memberIds,
             'scim',
             manager,
           );
-          await this.members.addMembers(organizationId, existing.id, memberIds, manager);
-          const updated = await this.groups.update(
-            existing,
-            { displayName, externalId: write.externalId, scimManaged: true },
+          const added = await this.members.addMembers(
+            organizationId,
+            existing.id,
+            memberIds,
             manager,
           );
-          return toGroup(updated);
+          const updated = toGroup(
+            await this.groups.update(
+              existing,
+              { displayName, externalId: write.externalId, scimManaged: true },
+              manager,
+            ),
+          );
+          await this.core.recordChange(
+            updated,
+            { changed: changedAttributes(before, updated), members: { added, removed } },
+            actor,
+            manager,
+          );
+          return updated;
         }
         const group = await this.groups.insert(
           { organizationId, displayName, externalId: write.externalId, scimManaged: true },
           manager,
         );
-        await this.members.addMembers(organizationId, group.id, memberIds, manager);
+        const added = await this.members.addMembers(organizationId, group.id, memberIds, manager);
+        await this.core.recordChange(
+          group,
+          { created: true, members: { added, removed: [] } },
+          actor,
+          manager,
+        );
         return toGroup(group);
       }),
     );
@@ -81,11 +103,17 @@ export class ScimGroupWrites {
     organizationId: string,
     id: string,
     write: ScimGroupWrite,
+    actor: Actor,
     expectedVersion?: number,
   ): Promise<Group> {
-    return this.scimModify(organizationId, id, expectedVersion, () => write, [
-      { op: 'replace', userIds: write.memberIds },
-    ]);
+    return this.scimModify(
+      organizationId,
+      id,
+      expectedVersion,
+      () => write,
+      [{ op: 'replace', userIds: write.memberIds }],
+      actor,
+    );
   }
 
   /**
@@ -99,6 +127,7 @@ export class ScimGroupWrites {
     expectedVersion: number | undefined,
     compute: (current: Group) => GroupAttributes | undefined,
     members: MemberChange[],
+    actor: Actor,
   ): Promise<Group> {
     let displayName = '';
     return translateUniqueViolation(
@@ -118,19 +147,30 @@ export class ScimGroupWrites {
           if (next.displayName !== group.displayName) {
             await this.core.checkNameFree(organizationId, group.id, next.displayName, manager);
           }
-          let changed = 0;
+          let changed = NO_MEMBER_CHANGE;
           for (const change of members) {
-            changed += await this.core.applyMemberChange(group, change, 'scim', manager);
+            const applied = await this.core.applyMemberChange(group, change, 'scim', manager);
+            changed = mergeMemberChanges(changed, applied);
           }
+          const before = toGroup(group);
           if (
-            changed === 0 &&
+            changed.added.length + changed.removed.length === 0 &&
             group.scimManaged &&
             next.displayName === group.displayName &&
             next.externalId === group.externalId
           ) {
-            return toGroup(group);
+            return before;
           }
-          return toGroup(await this.groups.update(group, { ...next, scimManaged: true }, manager));
+          const updated = toGroup(
+            await this.groups.update(group, { ...next, scimManaged: true }, manager),
+          );
+          await this.core.recordChange(
+            updated,
+            { changed: changedAttributes(before, updated), members: changed },
+            actor,
+            manager,
+          );
+          return updated;
         }),
     );
   }
@@ -146,6 +186,7 @@ export class ScimGroupWrites {
     id: string,
     expectedVersion: number | undefined,
     change: Extract<MemberChange, { op: 'add' | 'remove' }>,
+    actor: Actor,
   ): Promise<{ version: number }> {
     const ids = distinct(change.userIds);
     const wellFormed = ids.filter((userId) => UUID.test(userId));
@@ -156,24 +197,43 @@ export class ScimGroupWrites {
         expectedVersion,
         change.op,
         wellFormed,
+        actor,
       );
       if ((outcome === 'changed' || outcome === 'unchanged') && version !== null) {
         return { version };
       }
     }
-    const group = await this.scimModify(organizationId, id, expectedVersion, () => undefined, [
-      change,
-    ]);
+    const group = await this.scimModify(
+      organizationId,
+      id,
+      expectedVersion,
+      () => undefined,
+      [change],
+      actor,
+    );
     return { version: group.version };
   }
 
   /** SCIM DELETE: the group and its memberships go, the users stay; If-Match must match when given. */
-  async scimDelete(organizationId: string, id: string, expectedVersion?: number): Promise<void> {
+  async scimDelete(
+    organizationId: string,
+    id: string,
+    actor: Actor,
+    expectedVersion?: number,
+  ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const group = await this.groups.lock(organizationId, id, manager);
       if (!group) throw DomainError.notFound('Group');
       checkVersion(group, expectedVersion);
+      await this.core.recordDeletion(group, actor, manager);
       await this.groups.delete(organizationId, id, manager);
     });
   }
+}
+
+/** The group attributes a change altered, as their events name them. */
+export function changedAttributes(before: Group, after: Group): string[] {
+  return (['displayName', 'externalId', 'scimManaged'] as const).filter(
+    (field) => before[field] !== after[field],
+  );
 }

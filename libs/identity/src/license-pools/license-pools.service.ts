@@ -4,6 +4,8 @@ import { type DataSource, type EntityManager, QueryFailedError } from 'typeorm';
 import { DomainError } from '@rollcall/common';
 import type { OrganizationEntity } from '../organizations/organization.entity';
 import { OrganizationsRepository } from '../organizations/organizations.repository';
+import type { Actor, NewEvent } from '../events/event.model';
+import { EventsRepository } from '../events/events.repository';
 import { UsersRepository } from '../users/users.repository';
 import type { LicensePoolEntity } from './license-pool.entity';
 import { LicensePoolsRepository } from './license-pools.repository';
@@ -47,6 +49,7 @@ export class LicensePoolsService {
     private readonly pools: LicensePoolsRepository,
     private readonly organizations: OrganizationsRepository,
     private readonly users: UsersRepository,
+    private readonly events: EventsRepository,
   ) {}
 
   async list(organizationId: string): Promise<LicensePool[]> {
@@ -110,7 +113,7 @@ export class LicensePoolsService {
    * `pool_delete` channel decides whether the default pool (its capacity grown by the licenses the
    * deleted pool gives back) can hold them.
    */
-  delete(organizationId: string, id: string): Promise<void> {
+  delete(organizationId: string, id: string, actor: Actor): Promise<void> {
     return this.withLockedPools(organizationId, async ({ organization, pools, manager }) => {
       const pool = pools.find((p) => p.id === id);
       if (!pool) throw DomainError.notFound('License pool');
@@ -139,7 +142,27 @@ export class LicensePoolsService {
       defaultPool.capacity = defaultCapacity;
       defaultPool.used += pool.used;
       await this.pools.saveAll([defaultPool], manager);
-      await this.users.moveAllToPool(pool.id, defaultPool.id, manager);
+      const moved = await this.users.moveAllToPool(pool.id, defaultPool.id, manager);
+      const from = { id: pool.id, name: pool.name };
+      const to = { id: defaultPool.id, name: defaultPool.name };
+      await this.events.appendForUsers(
+        organizationId,
+        moved.flatMap(({ id: userId, seated }) => [
+          {
+            userId,
+            type: 'user.pool_changed',
+            details: { from, to, channel: 'pool_delete' },
+          } satisfies NewEvent & { userId: string },
+          ...(seated
+            ? ([
+                { userId, type: 'user.seat_released', details: { pool: from } },
+                { userId, type: 'user.seat_taken', details: { pool: to } },
+              ] satisfies (NewEvent & { userId: string })[])
+            : []),
+        ]),
+        actor,
+        manager,
+      );
       await this.pools.remove(pool.id, manager);
     });
   }

@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '@rollcall/common';
+import type { Actor } from '../events/event.model';
+import { EventsRepository } from '../events/events.repository';
+import { GroupCore } from '../groups/group-core.service';
 import { GroupMembersRepository } from '../groups/group-members.repository';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import {
@@ -39,6 +42,8 @@ export class AdminUserActions {
     private readonly outbox: OutboxRepository,
     private readonly core: UserCore,
     private readonly personalData: PersonalDataHolders,
+    private readonly groupCore: GroupCore,
+    private readonly events: EventsRepository,
   ) {}
 
   /** A user as its organization's admins see it (any status). */
@@ -72,7 +77,12 @@ export class AdminUserActions {
    * An admin deactivates a user: its seat is released. Refused for SCIM-managed users while SCIM
    * is enabled (the IdP owns their status) and for anonymized users; a deactivated user stays so.
    */
-  deactivateByAdmin(organizationId: string, id: string, options: AdminUserOptions): Promise<User> {
+  deactivateByAdmin(
+    organizationId: string,
+    id: string,
+    options: AdminUserOptions,
+    actor: Actor,
+  ): Promise<User> {
     return this.dataSource.transaction(async (manager) => {
       const row = await this.lockForStatusChange(
         organizationId,
@@ -82,7 +92,7 @@ export class AdminUserActions {
         manager,
       );
       await this.core.setActive(row, false, manager);
-      return this.core.save(row, manager);
+      return this.core.save(row, actor, manager);
     });
   }
 
@@ -91,7 +101,12 @@ export class AdminUserActions {
    * with a seat if it signed in before (refused with `pool_full` when its pool has none), else
    * `provisioned`; the reactivation email is queued. A user that is not deactivated is unchanged.
    */
-  reactivateByAdmin(organizationId: string, id: string, options: AdminUserOptions): Promise<User> {
+  reactivateByAdmin(
+    organizationId: string,
+    id: string,
+    options: AdminUserOptions,
+    actor: Actor,
+  ): Promise<User> {
     return this.dataSource.transaction(async (manager) => {
       const row = await this.lockForStatusChange(
         organizationId,
@@ -101,7 +116,7 @@ export class AdminUserActions {
         manager,
       );
       await this.core.setActive(row, true, manager, 'pool_full');
-      return this.core.save(row, manager);
+      return this.core.save(row, actor, manager);
     });
   }
 
@@ -110,9 +125,9 @@ export class AdminUserActions {
    * row (userName becomes `anonymized-<id>`), its memberships and its address in the outbox, and
    * what the other modules hold (the provisioning and sign-in logs, as registered with
    * `PersonalDataHolders`), in one transaction. The row stays, `anonymized`, so counts and history keep adding up; SCIM and
-   * SSO never see it again.
+   * SSO never see it again. Its earlier events lose the personal data of their representation.
    */
-  async anonymize(organizationId: string, id: string): Promise<User> {
+  async anonymize(organizationId: string, id: string, actor: Actor): Promise<User> {
     await this.personalData.beforeErasure();
     return this.dataSource.transaction(async (manager) => {
       const row = await this.core.lockChangeable(organizationId, id, manager);
@@ -131,13 +146,20 @@ export class AdminUserActions {
       applyProfile(user, emptyProfile(placeholder));
       user.status = 'anonymized';
       user.scimVisible = false;
-      await this.groups.removeUserFromAllGroups(organizationId, user.id, manager);
+      const left = await this.groups.removeUserFromAllGroups(organizationId, user.id, manager);
+      await this.groupCore.recordMemberChanges(
+        organizationId,
+        left.map((groupId) => ({ groupId, members: { added: [], removed: [user.id] } })),
+        actor,
+        manager,
+      );
       await this.outbox.eraseRecipient(organizationId, user.id, oldAddresses, placeholder, manager);
+      await this.events.erasePersonalData(organizationId, user.id, placeholder, manager);
       await this.personalData.eraseUser(
         { organizationId, userId: user.id, oldUserName, placeholder },
         manager,
       );
-      return this.core.save(row, manager);
+      return this.core.save(row, actor, manager);
     });
   }
 
@@ -152,6 +174,7 @@ export class AdminUserActions {
     organizationId: string,
     id: string,
     changes: { role?: Role; licensePoolId?: string },
+    actor: Actor,
   ): Promise<User> {
     return this.dataSource.transaction(async (manager) => {
       const row = await this.core.lockChangeable(organizationId, id, manager);
@@ -165,7 +188,7 @@ export class AdminUserActions {
         ));
       const promoted =
         changes.role !== undefined && (await this.setRole(row, changes.role, manager));
-      return moved || promoted ? this.core.save(row, manager) : toUser(row.user, row.pool);
+      return moved || promoted ? this.core.save(row, actor, manager) : toUser(row.user, row.pool);
     });
   }
 

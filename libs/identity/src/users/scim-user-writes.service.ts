@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError, type RowPosition } from '@rollcall/common';
+import type { Actor } from '../events/event.model';
 import type { PoolCatalogEntry } from '../license-pools/license-pools.repository';
 import { PoolCatalog } from '../license-pools/pool-catalog';
 import { decidePool, describeRejection, type NamedPool } from '../license-pools/pool-policy';
@@ -42,6 +43,7 @@ export class ScimUserWrites {
   async scimCreate(
     organizationId: string,
     write: ScimWrite,
+    actor: Actor,
   ): Promise<{ user: User; created: boolean }> {
     try {
       // Almost always nobody holds the name and the pools are as this instance last read them:
@@ -50,7 +52,7 @@ export class ScimUserWrites {
       // policy refuses, does the create read the pools again, lock and look at the holder, in a
       // transaction, as it always did.
       const catalog = await this.poolCatalog.get(organizationId);
-      const inserted = await this.insert(organizationId, write, this.dataSource.manager, {
+      const inserted = await this.insert(organizationId, write, actor, this.dataSource.manager, {
         catalog,
         ifNameFree: true,
       });
@@ -62,10 +64,10 @@ export class ScimUserWrites {
           manager,
         );
         if (existing && existing.user.status !== 'anonymized') {
-          return { user: await this.adopt(existing, write, manager), created: false };
+          return { user: await this.adopt(existing, write, actor, manager), created: false };
         }
         const catalog = await this.poolCatalog.read(organizationId, manager);
-        const user = await this.insert(organizationId, write, manager, {
+        const user = await this.insert(organizationId, write, actor, manager, {
           catalog,
           ifNameFree: false,
         });
@@ -79,8 +81,8 @@ export class ScimUserWrites {
   }
 
   /** SCIM PUT: the whole profile as it should now be, and `active` if sent. */
-  scimUpdate(organizationId: string, id: string, write: ScimWrite): Promise<User> {
-    return this.scimModify(organizationId, id, write.expectedVersion, () => write);
+  scimUpdate(organizationId: string, id: string, write: ScimWrite, actor: Actor): Promise<User> {
+    return this.scimModify(organizationId, id, write.expectedVersion, () => write, actor);
   }
 
   /**
@@ -93,6 +95,7 @@ export class ScimUserWrites {
     id: string,
     expectedVersion: number | undefined,
     compute: (current: User) => ScimWrite | undefined,
+    actor: Actor,
   ): Promise<User> {
     let userName: string | undefined;
     try {
@@ -106,7 +109,7 @@ export class ScimUserWrites {
         applyProfile(row.user, write.profile);
         await this.core.assignPool(row, requestedPool(write), 'scim_update', manager);
         if (write.active !== undefined) await this.core.setActive(row, write.active, manager);
-        return this.core.save(row, manager);
+        return this.core.save(row, actor, manager);
       });
     } catch (error) {
       if (isUniqueViolation(error) && userName !== undefined) throw userNameTaken(userName);
@@ -115,16 +118,20 @@ export class ScimUserWrites {
   }
 
   /** SCIM DELETE: deactivated (never erased) and hidden from SCIM from now on. */
-  async scimDelete(organizationId: string, id: string, expectedVersion?: number): Promise<void> {
+  async scimDelete(
+    organizationId: string,
+    id: string,
+    actor: Actor,
+    expectedVersion?: number,
+  ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const row = await this.lockScimVisible(organizationId, id, expectedVersion, manager);
       await this.core.setActive(row, false, manager);
       row.user.scimVisible = false;
-      await this.users.save(row.user, manager);
+      await this.core.save(row, actor, manager);
     });
   }
 
-  /** A user SCIM may see: not deleted through SCIM, not anonymized. */
   /** A user SCIM may see, and (`withGroups`) its groups: one statement. */
   async getForScim(
     organizationId: string,
@@ -208,6 +215,7 @@ export class ScimUserWrites {
   private async insert(
     organizationId: string,
     write: ScimWrite,
+    actor: Actor,
     manager: EntityManager,
     { catalog, ifNameFree }: { catalog: PoolCatalogEntry; ifNameFree: boolean },
   ): Promise<User | null> {
@@ -237,7 +245,7 @@ export class ScimUserWrites {
       status: write.active === false ? 'deactivated' : 'provisioned',
     });
     applyProfile(user, write.profile);
-    const saved = await this.users.insert(user, manager, {
+    const saved = await this.users.insert(user, actor, manager, {
       ifNameFree,
       poolStructure: ifNameFree ? catalog.structure : null,
     });
@@ -245,7 +253,12 @@ export class ScimUserWrites {
   }
 
   /** Reactivates a deactivated user or takes over one SCIM did not manage (SPEC §2). */
-  private async adopt(row: UserRow, write: ScimWrite, manager: EntityManager): Promise<User> {
+  private async adopt(
+    row: UserRow,
+    write: ScimWrite,
+    actor: Actor,
+    manager: EntityManager,
+  ): Promise<User> {
     const { user } = row;
     const deactivated = user.status === 'deactivated';
     if (user.scimManaged && user.scimVisible && !deactivated) {
@@ -257,7 +270,7 @@ export class ScimUserWrites {
     await this.core.assignPool(row, requestedPool(write), 'scim_update', manager);
     if (deactivated && write.active !== false) await this.core.setActive(row, true, manager);
     else if (!deactivated && write.active === false) await this.core.setActive(row, false, manager);
-    return this.core.save(row, manager);
+    return this.core.save(row, actor, manager);
   }
 }
 

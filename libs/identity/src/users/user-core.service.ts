@@ -12,7 +12,10 @@ import {
   type RequestedPool,
 } from '../license-pools/pool-policy';
 import { SeatsRepository } from '../license-pools/seats.repository';
+import type { Actor } from '../events/event.model';
+import { EventsRepository } from '../events/events.repository';
 import { OutboxRepository } from '../outbox/outbox.repository';
+import { userChangeEvents } from './user-events';
 import type { UserEntity } from './user.entity';
 import { toUser, type User } from './user.model';
 import { type UserRow, UsersRepository } from './users.repository';
@@ -30,6 +33,7 @@ export class UserCore {
     private readonly pools: LicensePoolsRepository,
     private readonly seats: SeatsRepository,
     private readonly outbox: OutboxRepository,
+    private readonly events: EventsRepository,
   ) {}
 
   /** The user's row, locked for this transaction; not found as 404. */
@@ -75,6 +79,7 @@ export class UserCore {
     if (user.status === 'pending' && !decision.full) user.status = 'provisioned';
     user.licensePoolId = decision.pool.id;
     row.pool = poolSummary(pools.find((p) => p.id === decision.pool.id)!);
+    row.poolChannel = channel;
     return true;
   }
 
@@ -123,9 +128,17 @@ export class UserCore {
     throw new DomainError(code, `${poolFullMessage(usage)}${more}`, [], 'pool_full');
   }
 
-  async save(row: UserRow, manager: EntityManager): Promise<User> {
-    const saved = await this.users.save(row.user, manager);
-    return toUser(saved, row.pool);
+  /**
+   * Saves the row and writes the events of its change (from `row.before`, or a creation when the
+   * row is new), acted by `actor`, in the caller's transaction.
+   */
+  async save(row: UserRow, actor: Actor, manager: EntityManager): Promise<User> {
+    const saved = toUser(await this.users.save(row.user, manager), row.pool);
+    const events = userChangeEvents(row.before ?? null, saved, row.poolChannel);
+    await this.events.appendForUser(saved.organizationId, saved.id, events, actor, manager);
+    row.before = structuredClone(saved);
+    row.poolChannel = undefined;
+    return saved;
   }
 
   private async queueReactivationEmail(user: UserEntity, manager: EntityManager): Promise<void> {

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { DomainError } from '@rollcall/common';
+import type { Actor } from '../events/event.model';
+import { GroupCore } from '../groups/group-core.service';
 import { GroupMembersRepository } from '../groups/group-members.repository';
 import { LicensePoolsRepository } from '../license-pools/license-pools.repository';
 import { decidePool, describeRejection, type NamedPool } from '../license-pools/pool-policy';
@@ -61,6 +63,7 @@ export class UserSignIn {
     private readonly organizations: OrganizationsRepository,
     private readonly groups: GroupMembersRepository,
     private readonly core: UserCore,
+    private readonly groupCore: GroupCore,
   ) {}
 
   /**
@@ -70,11 +73,11 @@ export class UserSignIn {
    * there is none), with the Pro tier when the organization gives it to everyone. Deactivated and
    * anonymized users are refused. Refusals change nothing.
    */
-  signIn(organizationId: string, id: string, requested: NamedPool): Promise<User> {
+  signIn(organizationId: string, id: string, requested: NamedPool, actor: Actor): Promise<User> {
     return this.dataSource.transaction(async (manager) => {
       const row = await this.core.lock(organizationId, id, manager);
       await this.admit(row, requested, manager);
-      return this.core.save(row, manager);
+      return this.core.save(row, actor, manager);
     });
   }
 
@@ -87,6 +90,7 @@ export class UserSignIn {
     organizationId: string,
     identity: SsoIdentity,
     options: SsoSignInOptions,
+    actor: Actor,
     retried = false,
   ): Promise<SsoSignInResult> {
     try {
@@ -114,21 +118,37 @@ export class UserSignIn {
         const wasSeated = row.user.status === 'active';
         await this.admit(row, identity.requested, manager);
         let unknownGroups: string[] = [];
+        const user = await this.core.save(row, actor, manager);
         if (!options.scimEnabled && identity.groups !== undefined) {
-          ({ unknown: unknownGroups } = await this.groups.setUserGroupsByName(
+          const groups = await this.groups.setUserGroupsByName(
             organizationId,
-            row.user.id,
+            user.id,
             identity.groups,
             manager,
-          ));
+          );
+          unknownGroups = groups.unknown;
+          await this.groupCore.recordMemberChanges(
+            organizationId,
+            [
+              ...groups.left.map((groupId) => ({
+                groupId,
+                members: { added: [], removed: [user.id] },
+              })),
+              ...groups.joined.map((groupId) => ({
+                groupId,
+                members: { added: [user.id], removed: [] },
+              })),
+            ],
+            actor,
+            manager,
+          );
         }
-        const user = await this.core.save(row, manager);
         return { user, created, activated: !wasSeated, unknownGroups };
       });
     } catch (error) {
       // Two first sign-ins of the same new person at once: the second finds the first's user.
       if (isUniqueViolation(error) && !retried) {
-        return this.ssoSignIn(organizationId, identity, options, true);
+        return this.ssoSignIn(organizationId, identity, options, actor, true);
       }
       throw error;
     }

@@ -5,12 +5,19 @@ import { LicensePoolEntity } from '../license-pools/license-pool.entity';
 import { POOL_STRUCTURE_SQL } from '../license-pools/license-pools.repository';
 import { runStatement } from '@rollcall/common';
 import type { UserGroup } from '../groups/group.model';
+import type { Actor } from '../events/event.model';
+import type { Channel } from '../license-pools/pool-policy';
+import { toUser, type User } from './user.model';
 import type { AdminUserCriteria, AdminUserQuery, AdminUserSortField } from './admin-user-query';
 import { UserEntity } from './user.entity';
 
 export interface UserRow {
   user: UserEntity;
   pool: { id: string; name: string; isDefault: boolean };
+  /** The user as it was read, when it was read to be changed: what its events compare with. */
+  before?: User;
+  /** The pool policy's channel, when the change moved the user to another pool. */
+  poolChannel?: Channel;
 }
 
 /** A user read for SCIM in one statement: the row, its pool and (when asked for) its groups. */
@@ -111,10 +118,11 @@ export class UsersRepository {
     manager: EntityManager = this.dataSource.manager,
   ): Promise<UserRow | null> {
     if (!user) return null;
-    const pool = await manager
+    const found = await manager
       .getRepository(LicensePoolEntity)
       .findOneByOrFail({ id: user.licensePoolId, organizationId: user.organizationId });
-    return { user, pool: { id: pool.id, name: pool.name, isDefault: pool.isDefault } };
+    const pool = { id: found.id, name: found.name, isDefault: found.isDefault };
+    return { user, pool, before: structuredClone(toUser(user, pool)) };
   }
 
   async findById(
@@ -194,10 +202,12 @@ export class UsersRepository {
    * the organization's pools are no longer those it fingerprints (`POOL_STRUCTURE_SQL`: the caller
    * chose the pool from a list that has changed). `ifNameFree`: when another user holds the
    * userName (any case), nothing is written and the answer is null, where otherwise the unique
-   * index refuses the row.
+   * index refuses the row. The `user.created` event, acted by `actor`, is written by the same
+   * statement.
    */
   async insert(
     user: UserEntity,
+    actor: Actor,
     manager: EntityManager,
     {
       ifNameFree = false,
@@ -211,7 +221,7 @@ export class UsersRepository {
       updated_at: Date;
     }>(
       manager,
-      `INSERT INTO users (organization_id, user_name, external_id, formatted_name, given_name,
+      `WITH u AS (INSERT INTO users (organization_id, user_name, external_id, formatted_name, given_name,
          family_name, middle_name, honorific_prefix, honorific_suffix, display_name, nick_name,
          profile_url, title, user_type, preferred_language, locale, timezone, emails, email_values,
          primary_email, phone_numbers, addresses, ims, photos, enterprise, role, license_pool_id,
@@ -227,7 +237,11 @@ export class UsersRepository {
        WHERE p.id = $27::uuid AND p.organization_id = $1::uuid
          AND ($34::text IS NULL OR ${POOL_STRUCTURE_SQL('$1::uuid')} = $34::text)
        ${ifNameFree ? 'ON CONFLICT (organization_id, lower(user_name)) DO NOTHING' : ''}
-       RETURNING id, status, created_at, updated_at`,
+       RETURNING *),
+       e AS (INSERT INTO events (organization_id, type, actor, subject_type, subject_id, data)
+         SELECT u.organization_id, 'user.created', $35::jsonb, 'user', u.id, rollcall_user_view(u, p)
+         FROM u JOIN license_pools p ON p.id = u.license_pool_id)
+       SELECT id, status, created_at, updated_at FROM u`,
       [
         user.organizationId,
         user.userName,
@@ -263,6 +277,7 @@ export class UsersRepository {
         user.firstLoginAt,
         user.lastLoginAt,
         poolStructure,
+        JSON.stringify(actor),
       ],
     );
     if (!row) return null;
@@ -304,13 +319,19 @@ export class UsersRepository {
     return rows.map((row) => ({ row, lowerUserName: lun.get(row.user.id) ?? '' }));
   }
 
-  /** Moves every user of a pool to another, as they are (a deleted pool's users). */
-  async moveAllToPool(fromPoolId: string, toPoolId: string, manager: EntityManager): Promise<void> {
-    await runStatement(
+  /** Moves every user of a pool to another, as they are (a deleted pool's users); answers who moved. */
+  async moveAllToPool(
+    fromPoolId: string,
+    toPoolId: string,
+    manager: EntityManager,
+  ): Promise<{ id: string; seated: boolean }[]> {
+    const rows = await runStatement<{ id: string; seated: boolean }>(
       manager,
-      'UPDATE users SET license_pool_id = $1 WHERE license_pool_id = $2',
+      `UPDATE users SET license_pool_id = $1 WHERE license_pool_id = $2
+       RETURNING id, status = 'active' AS seated`,
       [toPoolId, fromPoolId],
     );
+    return rows;
   }
 
   /**

@@ -7,7 +7,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiProblems } from '@rollcall/common';
-import { AdminAuth, OrganizationId } from '@rollcall/tenancy';
+import type { Actor } from '@rollcall/identity';
+import { AdminAuth, OrganizationId, RequestActor } from '@rollcall/tenancy';
 import {
   ScimCredentialsResponseDto,
   ScimIntegrationEnableDto,
@@ -40,10 +41,11 @@ export class ScimIntegrationController {
   @ApiProblems('validation_failed', 'plan_required', 'conflict')
   async enable(
     @OrganizationId() organizationId: string,
+    @RequestActor() actor: Actor,
     @Body() body: ScimIntegrationEnableDto,
   ): Promise<ScimCredentialsResponseDto> {
     return ScimCredentialsResponseDto.from(
-      await this.integration.enable(organizationId, body.idp, body.authMethod),
+      await this.integration.enable(organizationId, body.idp, body.authMethod, actor),
     );
   }
 
@@ -55,8 +57,11 @@ export class ScimIntegrationController {
   })
   @ApiCreatedResponse({ type: ScimCredentialsResponseDto })
   @ApiProblems('not_found')
-  async rotate(@OrganizationId() organizationId: string): Promise<ScimCredentialsResponseDto> {
-    return ScimCredentialsResponseDto.from(await this.integration.rotate(organizationId));
+  async rotate(
+    @OrganizationId() organizationId: string,
+    @RequestActor() actor: Actor,
+  ): Promise<ScimCredentialsResponseDto> {
+    return ScimCredentialsResponseDto.from(await this.integration.rotate(organizationId, actor));
   }
 
   @Delete()
@@ -67,7 +72,10 @@ export class ScimIntegrationController {
   })
   @ApiNoContentResponse({ description: 'SCIM is disabled' })
   @ApiProblems('not_found')
-  async disable(@OrganizationId() organizationId: string): Promise<void> {
-    await this.integration.disable(organizationId);
+  async disable(
+    @OrganizationId() organizationId: string,
+    @RequestActor() actor: Actor,
+  ): Promise<void> {
+    await this.integration.disable(organizationId, actor);
   }
 }

@@ -6,7 +6,11 @@ import {
   SCIM_AUTH_METHODS,
   type ScimAuthMethod,
 } from './scim-integration.entity';
-import type { ScimCredentials, ScimIntegrationStatus } from './scim-integration.service';
+import {
+  type ScimCredentials,
+  type ScimIntegrationStatus,
+  scimIntegrationView,
+} from './scim-integration.service';
 
 export class ScimIntegrationEnableDto {
   @ApiProperty({ enum: IDENTITY_PROVIDERS, example: 'okta', description: 'The identity provider' })
@@ -96,13 +100,6 @@ export class ScimIntegrationStatusResponseDto {
   lastUsedAt!: string | null;
 
   static from(status: ScimIntegrationStatus): ScimIntegrationStatusResponseDto {
-    const iso = (d: Date | null) => d?.toISOString() ?? null;
-    return {
-      ...status,
-      createdAt: iso(status.createdAt),
-      rotatedAt: iso(status.rotatedAt),
-      expiresAt: iso(status.expiresAt),
-      lastUsedAt: iso(status.lastUsedAt),
-    };
+    return scimIntegrationView(status);
   }
 }

@@ -11,7 +11,7 @@ import {
   hashSecret,
   secretMatchesHash,
 } from '@rollcall/common';
-import { OrganizationsService } from '@rollcall/identity';
+import { type Actor, EventLog, type EventType, OrganizationsService } from '@rollcall/identity';
 import {
   type IdentityProvider,
   type ScimAuthMethod,
@@ -78,6 +78,7 @@ export class ScimIntegrationService implements OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly organizations: OrganizationsService,
     private readonly integrations: ScimIntegrationsRepository,
+    private readonly events: EventLog,
     signals: DatabaseSignals,
   ) {
     this.cache = new ScimCredentialCache(signals);
@@ -92,7 +93,10 @@ export class ScimIntegrationService implements OnModuleDestroy {
   }
 
   async status(organizationId: string): Promise<ScimIntegrationStatus> {
-    const integration = await this.integrations.findByOrganization(organizationId);
+    return this.statusOf(await this.integrations.findByOrganization(organizationId));
+  }
+
+  private statusOf(integration: ScimIntegrationEntity | null): ScimIntegrationStatus {
     if (!integration) {
       return {
         enabled: false,
@@ -125,11 +129,31 @@ export class ScimIntegrationService implements OnModuleDestroy {
     };
   }
 
+  /** The event of a change to the integration, with its status after it (never a secret). */
+  private record(
+    type: EventType,
+    organizationId: string,
+    integrationId: string,
+    after: ScimIntegrationEntity | null,
+    actor: Actor,
+    manager: EntityManager,
+  ): Promise<void> {
+    return this.events.record(
+      organizationId,
+      { type: 'scim_integration', id: integrationId },
+      [{ type }],
+      scimIntegrationView(this.statusOf(after)),
+      actor,
+      manager,
+    );
+  }
+
   /** Turns SCIM on with fresh credentials (shown once). Enterprise plan only. */
   async enable(
     organizationId: string,
     idp: IdentityProvider,
     authMethod: ScimAuthMethod,
+    actor: Actor,
   ): Promise<ScimCredentials> {
     const organization = await this.organizations.get(organizationId);
     if (organization.plan !== 'enterprise') {
@@ -162,12 +186,13 @@ export class ScimIntegrationService implements OnModuleDestroy {
         },
         manager,
       );
+      await this.record('scim_integration.enabled', organizationId, saved.id, saved, actor, manager);
       return this.credentials(saved, secret);
     });
   }
 
   /** New credentials; the old ones stop working at once. */
-  async rotate(organizationId: string): Promise<ScimCredentials> {
+  async rotate(organizationId: string, actor: Actor): Promise<ScimCredentials> {
     return this.dataSource.transaction(async (manager) => {
       const integration = await this.integrations.lockByOrganization(organizationId, manager);
       if (!integration) throw notEnabled();
@@ -182,13 +207,33 @@ export class ScimIntegrationService implements OnModuleDestroy {
         expiredNoticeSentAt: null,
       });
       const saved = await this.integrations.save(integration, manager);
+      await this.record(
+        'scim_integration.credentials_rotated',
+        organizationId,
+        saved.id,
+        saved,
+        actor,
+        manager,
+      );
       return this.credentials(saved, secret);
     });
   }
 
   /** Turns SCIM off: every SCIM call answers 401 from now on; users keep their state. */
-  async disable(organizationId: string): Promise<void> {
-    if (!(await this.integrations.deleteByOrganization(organizationId))) throw notEnabled();
+  async disable(organizationId: string, actor: Actor): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const integration = await this.integrations.lockByOrganization(organizationId, manager);
+      if (!integration) throw notEnabled();
+      await this.integrations.deleteByOrganization(organizationId, manager);
+      await this.record(
+        'scim_integration.disabled',
+        organizationId,
+        integration.id,
+        null,
+        actor,
+        manager,
+      );
+    });
   }
 
   /**
@@ -196,14 +241,32 @@ export class ScimIntegrationService implements OnModuleDestroy {
    * expired), and records the notice as given, in the caller's transaction (which queues the emails),
    * so each notice is given once per credential; rows another instance is handling are skipped.
    */
-  async claimExpiryNotices(manager: EntityManager, limit = 100): Promise<ScimExpiryNotice[]> {
+  async claimExpiryNotices(
+    manager: EntityManager,
+    actor: Actor,
+    limit = 100,
+  ): Promise<ScimExpiryNotice[]> {
     const rows = await this.integrations.claimExpiryNotices(EXPIRY_WARNING_DAYS, limit, manager);
-    return rows.map((row) => ({
+    const notices = rows.map((row) => ({
       organizationId: row.organization_id,
       integrationId: row.id,
-      kind: row.expired ? 'expired' : 'expiring',
+      kind: row.expired ? ('expired' as const) : ('expiring' as const),
       expiresAt: new Date(row.expires_at),
     }));
+    for (const notice of notices) {
+      const integration = await this.integrations.findByOrganization(notice.organizationId, manager);
+      await this.record(
+        notice.kind === 'expired'
+          ? 'scim_integration.credentials_expired'
+          : 'scim_integration.credentials_expiring',
+        notice.organizationId,
+        notice.integrationId,
+        integration,
+        actor,
+        manager,
+      );
+    }
+    return notices;
   }
 
   /** Checks presented credentials in constant time; the reason is for the 401's detail. */
@@ -268,6 +331,18 @@ export class ScimIntegrationService implements OnModuleDestroy {
           expiresAt: integration.expiresAt,
         };
   }
+}
+
+/** The integration's status as the admin API shows it (GET /api/v1/scim/integration). */
+export function scimIntegrationView(status: ScimIntegrationStatus) {
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
+  return {
+    ...status,
+    createdAt: iso(status.createdAt),
+    rotatedAt: iso(status.rotatedAt),
+    expiresAt: iso(status.expiresAt),
+    lastUsedAt: iso(status.lastUsedAt),
+  };
 }
 
 function newCredential(): { credentialId: string; secret: string; secretHash: string } {

@@ -35,8 +35,11 @@ export class ScimIntegrationsRepository {
     return manager.getRepository(ScimIntegrationEntity);
   }
 
-  findByOrganization(organizationId: string): Promise<ScimIntegrationEntity | null> {
-    return this.repo().findOneBy({ organizationId });
+  findByOrganization(
+    organizationId: string,
+    manager?: EntityManager,
+  ): Promise<ScimIntegrationEntity | null> {
+    return this.repo(manager).findOneBy({ organizationId });
   }
 
   /** The organization's integration, locked (FOR UPDATE) for the caller's transaction. */
@@ -66,8 +69,8 @@ export class ScimIntegrationsRepository {
   }
 
   /** Deletes the organization's integration; false when there was none. */
-  async deleteByOrganization(organizationId: string): Promise<boolean> {
-    const result = await this.repo().delete({ organizationId });
+  async deleteByOrganization(organizationId: string, manager?: EntityManager): Promise<boolean> {
+    const result = await this.repo(manager).delete({ organizationId });
     return !!result.affected;
   }
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { SamlConnectionEntity } from './saml-connection.entity';
 
 /** What an admin sets on a connection: everything but the keys and the timestamps. */
@@ -14,12 +14,21 @@ export type SamlConnectionSettings = Omit<
 export class SamlConnectionsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  private repo() {
-    return this.dataSource.getRepository(SamlConnectionEntity);
+  private repo(manager: EntityManager = this.dataSource.manager) {
+    return manager.getRepository(SamlConnectionEntity);
   }
 
-  find(organizationId: string): Promise<SamlConnectionEntity | null> {
-    return this.repo().findOneBy({ organizationId });
+  find(organizationId: string, manager?: EntityManager): Promise<SamlConnectionEntity | null> {
+    return this.repo(manager).findOneBy({ organizationId });
+  }
+
+  /** The organization's connection, locked for the caller's transaction. */
+  lock(organizationId: string, manager: EntityManager): Promise<SamlConnectionEntity | null> {
+    return this.repo(manager)
+      .createQueryBuilder('c')
+      .where('c.organization_id = :organizationId', { organizationId })
+      .setLock('pessimistic_write')
+      .getOne();
   }
 
   /**
@@ -29,15 +38,16 @@ export class SamlConnectionsRepository {
   async upsert(
     organizationId: string,
     settings: SamlConnectionSettings,
+    manager?: EntityManager,
   ): Promise<SamlConnectionEntity> {
-    const repo = this.repo();
+    const repo = this.repo(manager);
     await repo.upsert(repo.create({ organizationId, ...settings }), ['organizationId']);
     return repo.findOneByOrFail({ organizationId });
   }
 
   /** Deletes the organization's connection; false when there was none. */
-  async delete(organizationId: string): Promise<boolean> {
-    const result = await this.repo().delete({ organizationId });
+  async delete(organizationId: string, manager?: EntityManager): Promise<boolean> {
+    const result = await this.repo(manager).delete({ organizationId });
     return (result.affected ?? 0) > 0;
   }
 }

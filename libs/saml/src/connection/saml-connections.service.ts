@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig, DomainError } from '@rollcall/common';
-import { OrganizationsService } from '@rollcall/identity';
-import { normalizeCertificates } from './certificates';
+import { type Actor, EventLog, type EventType, OrganizationsService } from '@rollcall/identity';
+import { certificateSummaries, normalizeCertificates } from './certificates';
 import { parseIdpMetadata } from './idp-metadata';
 import { DEFAULT_ATTRIBUTE_NAMES, type SamlAttributeNames } from './saml-connection.entity';
 import { SamlConnectionsRepository } from './saml-connections.repository';
@@ -40,9 +42,11 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 @Injectable()
 export class SamlConnectionsService {
   constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly connections: SamlConnectionsRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly organizations: OrganizationsService,
+    private readonly events: EventLog,
   ) {}
 
   serviceProvider(slug: string): ServiceProviderUrls {
@@ -60,25 +64,81 @@ export class SamlConnectionsService {
   }
 
   /** Creates or replaces the organization's connection (PUT semantics; attribute names merge with the defaults). */
-  async configure(organizationId: string, input: SamlConnectionInput): Promise<SamlConnection> {
-    await this.organizations.get(organizationId);
+  async configure(
+    organizationId: string,
+    input: SamlConnectionInput,
+    actor: Actor,
+  ): Promise<SamlConnection> {
+    const organization = await this.organizations.get(organizationId);
     const idp = idpSettings(input);
-    const existing = await this.find(organizationId);
     const renamed = Object.entries(input.attributeNames ?? {}).filter(([, v]) => v !== undefined);
     const attributeNames = { ...DEFAULT_ATTRIBUTE_NAMES, ...Object.fromEntries(renamed) };
-    return this.connections.upsert(organizationId, {
-      ...idp,
-      attributeNames,
-      jitProvisioning: input.jitProvisioning ?? existing?.jitProvisioning ?? true,
+    return this.dataSource.transaction(async (manager) => {
+      const existing = await this.connections.lock(organizationId, manager);
+      const saved = await this.connections.upsert(
+        organizationId,
+        {
+          ...idp,
+          attributeNames,
+          jitProvisioning: input.jitProvisioning ?? existing?.jitProvisioning ?? true,
+        },
+        manager,
+      );
+      await this.record(
+        existing ? 'sso_connection.updated' : 'sso_connection.created',
+        organization.slug,
+        saved,
+        actor,
+        manager,
+      );
+      return saved;
     });
   }
 
   /** Turns SAML off: sign-ins then answer "SSO is not configured". Open sessions stay until they expire. */
-  async remove(organizationId: string): Promise<void> {
-    if (!(await this.connections.delete(organizationId))) {
-      throw DomainError.notFound('SAML connection');
-    }
+  async remove(organizationId: string, actor: Actor): Promise<void> {
+    const organization = await this.organizations.get(organizationId);
+    await this.dataSource.transaction(async (manager) => {
+      if (!(await this.connections.delete(organizationId, manager))) {
+        throw DomainError.notFound('SAML connection');
+      }
+      await this.record('sso_connection.deleted', organization.slug, null, actor, manager, organizationId);
+    });
   }
+
+  /** The event of a change to the connection, with the connection as the admin API shows it. */
+  private record(
+    type: EventType,
+    slug: string,
+    after: SamlConnection | null,
+    actor: Actor,
+    manager: EntityManager,
+    organizationId = after?.organizationId ?? '',
+  ): Promise<void> {
+    return this.events.record(
+      organizationId,
+      // One connection per organization: it is known by the organization's id.
+      { type: 'sso_connection', id: organizationId },
+      [{ type }],
+      samlConnectionView(this.serviceProvider(slug), after),
+      actor,
+      manager,
+    );
+  }
+}
+
+/** The connection as the admin API shows it (GET /api/v1/sso/saml), never a secret. */
+export function samlConnectionView(sp: ServiceProviderUrls, connection: SamlConnection | null) {
+  return {
+    configured: connection !== null,
+    serviceProvider: sp,
+    idpEntityId: connection?.idpEntityId ?? null,
+    idpSsoUrl: connection?.idpSsoUrl ?? null,
+    idpCertificates: connection ? certificateSummaries(connection.idpCertificates) : [],
+    attributeNames: connection?.attributeNames ?? null,
+    jitProvisioning: connection?.jitProvisioning ?? true,
+    updatedAt: connection?.updatedAt.toISOString() ?? null,
+  };
 }
 
 function invalid(field: string, message: string): DomainError {

@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Put, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '@rollcall/common';
-import { OrganizationsService } from '@rollcall/identity';
-import { AdminAuth, OrganizationId } from '@rollcall/tenancy';
+import { type Actor, OrganizationsService } from '@rollcall/identity';
+import { AdminAuth, OrganizationId, RequestActor } from '@rollcall/tenancy';
 import { SamlConnectionsService } from '../connection/saml-connections.service';
 import { SignInLogService } from '../log/sign-in-log.service';
 import {
@@ -52,9 +52,10 @@ export class SamlAdminController {
   @ApiProblems('validation_failed')
   async configure(
     @OrganizationId() organizationId: string,
+    @RequestActor() actor: Actor,
     @Body() body: ConfigureSamlDto,
   ): Promise<SamlConnectionResponseDto> {
-    await this.connections.configure(organizationId, body);
+    await this.connections.configure(organizationId, body, actor);
     return this.view(organizationId);
   }
 
@@ -66,8 +67,11 @@ export class SamlAdminController {
   })
   @ApiNoContentResponse({ description: 'SAML sign-in is off' })
   @ApiProblems('not_found')
-  async remove(@OrganizationId() organizationId: string): Promise<void> {
-    await this.connections.remove(organizationId);
+  async remove(
+    @OrganizationId() organizationId: string,
+    @RequestActor() actor: Actor,
+  ): Promise<void> {
+    await this.connections.remove(organizationId, actor);
   }
 
   @Get('sign-ins')

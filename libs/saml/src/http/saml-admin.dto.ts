@@ -13,8 +13,11 @@ import {
 } from 'class-validator';
 import { PageQueryDto } from '@rollcall/common';
 import type { SamlAttributeNames } from '../connection/saml-connection.entity';
-import { certificateSummaries } from '../connection/certificates';
-import type { SamlConnection, ServiceProviderUrls } from '../connection/saml-connections.service';
+import {
+  type SamlConnection,
+  samlConnectionView,
+  type ServiceProviderUrls,
+} from '../connection/saml-connections.service';
 import type { SignInAttempt } from '../log/sign-in-log.service';
 import { SIGN_IN_OUTCOMES, type SignInOutcome } from '../log/sign-in-attempt.entity';
 
@@ -211,16 +214,7 @@ export class SamlConnectionResponseDto {
     sp: ServiceProviderUrls,
     connection: SamlConnection | null,
   ): SamlConnectionResponseDto {
-    return {
-      configured: connection !== null,
-      serviceProvider: sp,
-      idpEntityId: connection?.idpEntityId ?? null,
-      idpSsoUrl: connection?.idpSsoUrl ?? null,
-      idpCertificates: connection ? certificateSummaries(connection.idpCertificates) : [],
-      attributeNames: connection?.attributeNames ?? null,
-      jitProvisioning: connection?.jitProvisioning ?? true,
-      updatedAt: connection?.updatedAt.toISOString() ?? null,
-    };
+    return samlConnectionView(sp, connection);
   }
 }
 

@@ -107,10 +107,16 @@ export class SamlSignInService {
         ? (identity.requested.value ?? '')
         : null;
       const scimEnabled = (await this.scim.status(organization.id)).enabled;
-      const result = await this.lifecycle.ssoSignIn(organization.id, identity, {
-        scimEnabled,
-        jit: connection.jitProvisioning,
-      });
+      const result = await this.lifecycle.ssoSignIn(
+        organization.id,
+        identity,
+        { scimEnabled, jit: connection.jitProvisioning },
+        {
+          type: 'sso_sign_in',
+          idpEntityId: connection.idpEntityId,
+          assertionId: assertion.assertionId,
+        },
+      );
       attempt.userId = result.user.id;
       const notes = [
         result.created ? 'account created at first sign-in' : undefined,

@@ -7,7 +7,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiProblems, PageQueryDto, UuidParamPipe } from '@rollcall/common';
-import { AdminAuth, OrganizationId } from '@rollcall/tenancy';
+import type { Actor } from '@rollcall/identity';
+import { AdminAuth, OrganizationId, RequestActor } from '@rollcall/tenancy';
 import {
   GroupCreateDto,
   GroupDetailResponseDto,
@@ -65,9 +66,10 @@ export class GroupsAdminController {
   @ApiProblems('validation_failed', 'uniqueness')
   create(
     @OrganizationId() organizationId: string,
+    @RequestActor() actor: Actor,
     @Body() body: GroupCreateDto,
   ): Promise<GroupResponseDto> {
-    return this.groups.create(organizationId, body.displayName);
+    return this.groups.create(organizationId, body.displayName, actor);
   }
 
   @Patch(':id')
@@ -79,10 +81,11 @@ export class GroupsAdminController {
   @ApiProblems('not_found', 'validation_failed', 'uniqueness', 'scim_managed')
   rename(
     @OrganizationId() organizationId: string,
+    @RequestActor() actor: Actor,
     @Param('id', GroupId) id: string,
     @Body() body: GroupRenameDto,
   ): Promise<GroupResponseDto> {
-    return this.groups.rename(organizationId, id, body.displayName);
+    return this.groups.rename(organizationId, id, body.displayName, actor);
   }
 
   @Delete(':id')
@@ -95,9 +98,10 @@ export class GroupsAdminController {
   @ApiProblems('not_found', 'scim_managed')
   async delete(
     @OrganizationId() organizationId: string,
+    @RequestActor() actor: Actor,
     @Param('id', GroupId) id: string,
   ): Promise<void> {
-    await this.groups.delete(organizationId, id);
+    await this.groups.delete(organizationId, id, actor);
   }
 
   @Post(':id/members')
@@ -112,10 +116,11 @@ export class GroupsAdminController {
   @ApiProblems('not_found', 'validation_failed', 'invalid_value', 'scim_managed')
   addMembers(
     @OrganizationId() organizationId: string,
+    @RequestActor() actor: Actor,
     @Param('id', GroupId) id: string,
     @Body() body: GroupMembersAddDto,
   ): Promise<GroupResponseDto> {
-    return this.groups.addMembers(organizationId, id, body.userIds);
+    return this.groups.addMembers(organizationId, id, body.userIds, actor);
   }
 
   @Delete(':id/members/:userId')
@@ -125,9 +130,10 @@ export class GroupsAdminController {
   @ApiProblems('not_found', 'scim_managed')
   async removeMember(
     @OrganizationId() organizationId: string,
+    @RequestActor() actor: Actor,
     @Param('id', GroupId) id: string,
     @Param('userId', UserId) userId: string,
   ): Promise<void> {
-    await this.groups.removeMember(organizationId, id, userId);
+    await this.groups.removeMember(organizationId, id, userId, actor);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Page } from '@rollcall/common';
 import {
+  type Actor,
   AdminGroupActions,
   type GroupMemberDetail,
   type GroupSummary,
@@ -71,32 +72,48 @@ export class GroupsAdminService {
     };
   }
 
-  async create(organizationId: string, displayName: string): Promise<GroupResponseDto> {
-    const group = await this.actions.createManual(organizationId, displayName);
+  async create(
+    organizationId: string,
+    displayName: string,
+    actor: Actor,
+  ): Promise<GroupResponseDto> {
+    const group = await this.actions.createManual(organizationId, displayName, actor);
     return this.toResponse(group, await this.scimEnabled(organizationId));
   }
 
-  async rename(organizationId: string, id: string, displayName: string): Promise<GroupResponseDto> {
+  async rename(
+    organizationId: string,
+    id: string,
+    displayName: string,
+    actor: Actor,
+  ): Promise<GroupResponseDto> {
     const options = await this.options(organizationId);
-    const group = await this.actions.rename(organizationId, id, displayName, options);
+    const group = await this.actions.rename(organizationId, id, displayName, options, actor);
     return this.toResponse(group, options.protectScimManaged);
   }
 
-  async delete(organizationId: string, id: string): Promise<void> {
-    await this.actions.deleteManual(organizationId, id, await this.options(organizationId));
+  async delete(organizationId: string, id: string, actor: Actor): Promise<void> {
+    await this.actions.deleteManual(organizationId, id, await this.options(organizationId), actor);
   }
 
   async addMembers(
     organizationId: string,
     id: string,
     userIds: string[],
+    actor: Actor,
   ): Promise<GroupResponseDto> {
     const options = await this.options(organizationId);
-    const group = await this.actions.addMembers(organizationId, id, userIds, options);
+    const group = await this.actions.addMembers(organizationId, id, userIds, options, actor);
     return this.toResponse(group, options.protectScimManaged);
   }
 
-  async removeMember(organizationId: string, id: string, userId: string): Promise<void> {
-    await this.actions.removeMember(organizationId, id, userId, await this.options(organizationId));
+  async removeMember(
+    organizationId: string,
+    id: string,
+    userId: string,
+    actor: Actor,
+  ): Promise<void> {
+    const options = await this.options(organizationId);
+    await this.actions.removeMember(organizationId, id, userId, options, actor);
   }
 }

@@ -27,7 +27,7 @@ import type { ListResponse } from './list';
 import type { CursorListResponse } from './cursor-page';
 import type { ScimQuery } from './query';
 import { ScimJson } from './scim-json';
-import { ScimOrganizationId } from './scim-principal';
+import { type ScimCaller, ScimOrganizationId, ScimRequestCaller } from './scim-principal';
 import { SEARCH_REQUEST } from '../schema/definitions';
 
 type Json = Record<string, unknown>;
@@ -42,23 +42,23 @@ export interface ScimResourceResult {
 
 /** The protocol operations every SCIM resource type offers (RFC 7644 §3). */
 export interface ScimResourceService {
-  create(organizationId: string, body: unknown, query: ScimQuery): Promise<ScimResourceResult>;
+  create(caller: ScimCaller, body: unknown, query: ScimQuery): Promise<ScimResourceResult>;
   get(organizationId: string, id: string, query: ScimQuery): Promise<ScimResourceResult>;
   replace(
-    organizationId: string,
+    caller: ScimCaller,
     id: string,
     body: unknown,
     ifMatch: string | undefined,
     query: ScimQuery,
   ): Promise<ScimResourceResult>;
   patch(
-    organizationId: string,
+    caller: ScimCaller,
     id: string,
     body: unknown,
     ifMatch: string | undefined,
     query: ScimQuery,
   ): Promise<ScimResourceResult>;
-  delete(organizationId: string, id: string, ifMatch: string | undefined): Promise<void>;
+  delete(caller: ScimCaller, id: string, ifMatch: string | undefined): Promise<void>;
   search(
     organizationId: string,
     query: ScimQuery,
@@ -122,12 +122,12 @@ export function ScimResourceController(docs: ScimResourceDocs, auth: ScimResourc
     @ApiBody({ schema: { type: 'object', example: docs.writeExample } })
     @ApiCreatedResponse({ description: `The ${docs.resource.toLowerCase()}`, schema: resource })
     async create(
-      @ScimOrganizationId() organizationId: string,
+      @ScimRequestCaller() caller: ScimCaller,
       @Body() body: unknown,
       @Query() query: ScimQuery,
       @Res({ passthrough: true }) res: Response,
     ): Promise<Json | undefined> {
-      const result = await this.service.create(organizationId, body, query);
+      const result = await this.service.create(caller, body, query);
       res.status(201).setHeader('Location', this.service.location(result.document));
       return send(res, result);
     }
@@ -215,14 +215,14 @@ export function ScimResourceController(docs: ScimResourceDocs, auth: ScimResourc
     @ApiBody({ schema: { type: 'object', example: docs.writeExample } })
     @ApiOkResponse({ description: `The ${docs.resource.toLowerCase()}`, schema: resource })
     async replace(
-      @ScimOrganizationId() organizationId: string,
+      @ScimRequestCaller() caller: ScimCaller,
       @Param('id', Id) id: string,
       @Body() body: unknown,
       @Query() query: ScimQuery,
       @Headers('if-match') ifMatch: string | undefined,
       @Res({ passthrough: true }) res: Response,
     ): Promise<Json | undefined> {
-      return send(res, await this.service.replace(organizationId, id, body, ifMatch, query));
+      return send(res, await this.service.replace(caller, id, body, ifMatch, query));
     }
 
     @Patch(':id')
@@ -235,14 +235,14 @@ export function ScimResourceController(docs: ScimResourceDocs, auth: ScimResourc
     @ApiOkResponse({ description: `The ${docs.resource.toLowerCase()}`, schema: resource })
     @ApiNoContentResponse({ description: docs.patch.noContent ?? 'Modified' })
     async patch(
-      @ScimOrganizationId() organizationId: string,
+      @ScimRequestCaller() caller: ScimCaller,
       @Param('id', Id) id: string,
       @Body() body: unknown,
       @Query() query: ScimQuery,
       @Headers('if-match') ifMatch: string | undefined,
       @Res({ passthrough: true }) res: Response,
     ): Promise<Json | undefined> {
-      return send(res, await this.service.patch(organizationId, id, body, ifMatch, query));
+      return send(res, await this.service.patch(caller, id, body, ifMatch, query));
     }
 
     @Delete(':id')
@@ -250,11 +250,11 @@ export function ScimResourceController(docs: ScimResourceDocs, auth: ScimResourc
     @ApiOperation(docs.delete)
     @ApiNoContentResponse({ description: 'Done' })
     async delete(
-      @ScimOrganizationId() organizationId: string,
+      @ScimRequestCaller() caller: ScimCaller,
       @Param('id', Id) id: string,
       @Headers('if-match') ifMatch: string | undefined,
     ): Promise<void> {
-      await this.service.delete(organizationId, id, ifMatch);
+      await this.service.delete(caller, id, ifMatch);
     }
   }
   return ScimResourceControllerBase;

@@ -20,3 +20,18 @@ export const ScimOrganizationId = createParamDecorator(
     return principal.organizationId;
   },
 );
+
+/** Who sent a SCIM request: the organization, and the SCIM integration whose credentials it used. */
+export interface ScimCaller {
+  organizationId: string;
+  integrationId: string;
+}
+
+/** The caller of a SCIM request (for writes, which name who acted in their events). */
+export const ScimRequestCaller = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): ScimCaller => {
+    const principal = context.switchToHttp().getRequest<RollcallRequest>().user;
+    if (principal?.kind !== 'scim') throw missingScimCredentials();
+    return { organizationId: principal.organizationId, integrationId: principal.integrationId };
+  },
+);

@@ -16,6 +16,7 @@ import {
   DomainError,
   type RollcallRequest,
 } from '@rollcall/common';
+import { type Actor, adminActor, scimActor } from '@rollcall/identity';
 import { type RateLimit, RateLimiter, tooManyRequests } from '@rollcall/operations';
 import { ADMIN_KEY_STRATEGY, OPERATOR_STRATEGY } from './strategies';
 
@@ -140,3 +141,20 @@ export const OrganizationId = createParamDecorator((_data: unknown, context: Exe
   }
   return principal.organizationId;
 });
+
+/** Who is acting, as the events of the request's changes name it: the admin API key or the operator. */
+export const RequestActor = createParamDecorator(
+  (_data: unknown, context: ExecutionContext): Actor => {
+    const principal = context.switchToHttp().getRequest<RollcallRequest>().user;
+    switch (principal?.kind) {
+      case 'admin':
+        return adminActor(principal);
+      case 'operator':
+        return { type: 'operator' };
+      case 'scim':
+        return scimActor(principal);
+      case undefined:
+        throw new DomainError('unauthorized', 'This endpoint needs credentials.');
+    }
+  },
+);
