@@ -360,6 +360,11 @@ export function statementKind(text: string): string {
     ?.toUpperCase();
   if (!verb) return sql.slice(0, 20);
   if (/^(START TRANSACTION|BEGIN|COMMIT|ROLLBACK)$/.test(verb)) return verb;
+  // WITH u AS (INSERT INTO users …), e AS (INSERT INTO events …) SELECT …: the writes it makes.
+  const writes = [...sql.matchAll(/\bAS \((INSERT INTO|UPDATE|DELETE FROM) "?(\w+)/gi)].map(
+    (m) => `${(m[1] ?? '').split(' ')[0]?.toUpperCase()} ${m[2]}`,
+  );
+  if (verb === 'WITH' && writes.length > 0) return writes.join(' + ');
   const table =
     verb === 'INSERT'
       ? /INSERT INTO "?(\w+)/i.exec(sql)?.[1]

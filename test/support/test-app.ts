@@ -49,20 +49,26 @@ export function testConfig(
       admin: 1_000_000,
       operatorAuthFailures: 1_000_000,
     },
-    // Tests that deliver events turn the workers on (or drive them by hand); their receivers
-    // listen on 127.0.0.1.
-    events: {
-      retentionDays: 30,
-      workers: false,
-      webhooks: {
-        secretKey: Buffer.alloc(32, 7),
-        allowPrivateUrls: true,
-        retryHours: 24,
-        pollIntervalMs: 50,
-      },
-      nats: { url: undefined, stream: 'ROLLCALL_TEST' },
-    },
+    events: testEventsConfig(),
     ...overrides,
+  };
+}
+
+/**
+ * Tests that deliver events turn the workers on (or drive them by hand); their receivers listen
+ * on 127.0.0.1.
+ */
+export function testEventsConfig(): AppConfig['events'] {
+  return {
+    retentionDays: 30,
+    workers: false,
+    webhooks: {
+      secretKey: Buffer.alloc(32, 7),
+      allowPrivateUrls: true,
+      retryHours: 24,
+      pollIntervalMs: 50,
+    },
+    nats: { url: undefined, stream: 'ROLLCALL_TEST' },
   };
 }
 
