@@ -148,6 +148,8 @@ export async function startServer(options: StartOptions): Promise<Server> {
       ROLLCALL_PUBLIC_URL: url,
       DATABASE_URL: options.databaseUrl,
       ROLLCALL_OPERATOR_TOKEN: operatorToken,
+      // Production requires the key that encrypts webhook secrets; the bench's own.
+      ROLLCALL_WEBHOOK_SECRET_KEY: Buffer.alloc(32, 11).toString('base64'),
       ROLLCALL_SEED_DEMO: 'false',
       ROLLCALL_OUTBOX_WORKER: options.outboxWorker === false ? 'false' : 'true',
       LOG_LEVEL: options.logLevel,

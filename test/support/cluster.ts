@@ -110,6 +110,8 @@ export class ApiInstance {
         DATABASE_POOL_SIZE: '10',
         ROLLCALL_PUBLIC_URL: PUBLIC_URL,
         ROLLCALL_OPERATOR_TOKEN: OPERATOR_TOKEN,
+        // Production requires it; every instance of a cluster shares it.
+        ROLLCALL_WEBHOOK_SECRET_KEY: Buffer.alloc(32, 13).toString('base64'),
         ROLLCALL_SEED_DEMO: 'false',
         LOG_LEVEL: 'warn',
         // Load tests send far more than a real IdP; the rate-limit tests test the limits.

@@ -59,22 +59,6 @@ const HORIZON = 'pg_snapshot_xmin(pg_current_snapshot())';
 export class EventsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Events about a user, with the user as it is now in this transaction: one statement. */
-  appendForUser(
-    organizationId: string,
-    userId: string,
-    events: NewEvent[],
-    actor: Actor,
-    manager: EntityManager,
-  ): Promise<void> {
-    return this.appendForUsers(
-      organizationId,
-      events.map((event) => ({ ...event, userId })),
-      actor,
-      manager,
-    );
-  }
-
   /** Events about users, each with its user as it is now in this transaction: one statement. */
   async appendForUsers(
     organizationId: string,

@@ -104,8 +104,11 @@ export class ScimUserWrites {
         const write = compute(toUser(row.user, row.pool));
         if (!write) return toUser(row.user, row.pool);
         userName = write.profile.userName;
-        const clash = await this.users.findByUserNameForUpdate(organizationId, userName, manager);
-        if (clash && clash.user.id !== id) throw userNameTaken(userName);
+        // A new userName must be free (the unique index would also refuse it, less clearly).
+        if (userName.toLowerCase() !== row.user.userName.toLowerCase()) {
+          const clash = await this.users.findByUserNameForUpdate(organizationId, userName, manager);
+          if (clash && clash.user.id !== id) throw userNameTaken(userName);
+        }
         applyProfile(row.user, write.profile);
         await this.core.assignPool(row, requestedPool(write), 'scim_update', manager);
         if (write.active !== undefined) await this.core.setActive(row, write.active, manager);

@@ -13,7 +13,6 @@ import {
 } from '../license-pools/pool-policy';
 import { SeatsRepository } from '../license-pools/seats.repository';
 import type { Actor } from '../events/event.model';
-import { EventsRepository } from '../events/events.repository';
 import { OutboxRepository } from '../outbox/outbox.repository';
 import { userChangeEvents } from './user-events';
 import type { UserEntity } from './user.entity';
@@ -33,7 +32,6 @@ export class UserCore {
     private readonly pools: LicensePoolsRepository,
     private readonly seats: SeatsRepository,
     private readonly outbox: OutboxRepository,
-    private readonly events: EventsRepository,
   ) {}
 
   /** The user's row, locked for this transaction; not found as 404. */
@@ -133,9 +131,12 @@ export class UserCore {
    * row is new), acted by `actor`, in the caller's transaction.
    */
   async save(row: UserRow, actor: Actor, manager: EntityManager): Promise<User> {
-    const saved = toUser(await this.users.save(row.user, manager), row.pool);
-    const events = userChangeEvents(row.before ?? null, saved, row.poolChannel);
-    await this.events.appendForUser(saved.organizationId, saved.id, events, actor, manager);
+    const events = userChangeEvents(
+      row.before ?? null,
+      toUser(row.user, row.pool),
+      row.poolChannel,
+    );
+    const saved = toUser(await this.users.update(row.user, events, actor, manager), row.pool);
     row.before = structuredClone(saved);
     row.poolChannel = undefined;
     return saved;

@@ -110,7 +110,7 @@ export class UserSignIn {
             );
           }
           await this.seats.lockPools(organizationId, manager);
-          row = await this.insertFromSso(organizationId, identity, manager);
+          row = await this.insertFromSso(organizationId, identity, actor, manager);
           created = true;
         } else if (!options.scimEnabled) {
           applyProfile(row.user, ssoProfile(toUser(row.user, row.pool), identity));
@@ -194,6 +194,7 @@ export class UserSignIn {
   private async insertFromSso(
     organizationId: string,
     identity: SsoIdentity,
+    actor: Actor,
     manager: EntityManager,
   ): Promise<UserRow> {
     const pools = await this.pools.listByOrganization(organizationId, manager);
@@ -210,7 +211,10 @@ export class UserSignIn {
       status: 'provisioned',
     });
     applyProfile(user, ssoProfile(undefined, identity));
-    const saved = await this.users.save(user, manager);
-    return { user: saved, pool: poolSummary(pool) };
+    // Written with its `user.created`; what the sign-in does next is a change to it.
+    const saved = await this.users.insert(user, actor, manager);
+    if (!saved) throw new Error('the user was not inserted: its pool is gone');
+    const row = { user: saved, pool: poolSummary(pool) };
+    return { ...row, before: structuredClone(toUser(saved, row.pool)) };
   }
 }

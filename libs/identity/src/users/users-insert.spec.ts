@@ -309,6 +309,43 @@ describe('the hand-written users INSERT', () => {
     });
   }
 
+  it('updates every column insert writes (but the organization), moves version and updated_at once, and writes the events with the row as written', async () => {
+    for (const [from, to] of [
+      ['every column', 'nulls where allowed'],
+      ['nulls where allowed', 'every column'],
+    ] as const) {
+      const inserted = (await users.insert(aUser(from), TEST_ACTOR, dataSource.manager))!;
+      const changed = aUser(to);
+      for (const column of entityColumns()) {
+        if (generatedByDatabase(column) || column.isVersion) continue;
+        if (column.databaseName === 'organization_id') continue;
+        column.setEntityValue(inserted, column.getEntityValue(changed));
+      }
+      const before = inserted.updatedAt;
+      await dataSource.transaction((manager) =>
+        users.update(
+          inserted,
+          [{ type: 'user.updated', details: { changed: ['x'] } }],
+          TEST_ACTOR,
+          manager,
+        ),
+      );
+      const read = await dataSource.getRepository(UserEntity).findOneByOrFail({ id: inserted.id });
+      const byColumn = (user: UserEntity) =>
+        Object.fromEntries(
+          entityColumns().map((c) => [c.databaseName, c.getEntityValue(user) as unknown]),
+        );
+      expect({ from, columns: byColumn(read) }).toEqual({ from, columns: byColumn(inserted) });
+      expect(read.version).toBe(2);
+      expect(read.updatedAt.getTime()).toBeGreaterThanOrEqual(before.getTime());
+      const [event] = await dataSource.query<{ type: string; data: { userName: string } }[]>(
+        `SELECT type, data FROM events WHERE subject_id = $1 AND type = 'user.updated'`,
+        [inserted.id],
+      );
+      expect(event).toMatchObject({ type: 'user.updated', data: { userName: read.userName } });
+    }
+  });
+
   describe('the pool it writes into', () => {
     const pools = () => new LicensePoolsRepository(dataSource);
     const count = async (userName: string) =>

@@ -5,7 +5,7 @@ import { LicensePoolEntity } from '../license-pools/license-pool.entity';
 import { POOL_STRUCTURE_SQL } from '../license-pools/license-pools.repository';
 import { runStatement } from '@rollcall/common';
 import type { UserGroup } from '../groups/group.model';
-import type { Actor } from '../events/event.model';
+import type { Actor, NewEvent } from '../events/event.model';
 import type { Channel } from '../license-pools/pool-policy';
 import { toUser, type User } from './user.model';
 import type { AdminUserCriteria, AdminUserQuery, AdminUserSortField } from './admin-user-query';
@@ -122,7 +122,7 @@ export class UsersRepository {
       .getRepository(LicensePoolEntity)
       .findOneByOrFail({ id: user.licensePoolId, organizationId: user.organizationId });
     const pool = { id: found.id, name: found.name, isDefault: found.isDefault };
-    return { user, pool, before: structuredClone(toUser(user, pool)) };
+    return { user, pool };
   }
 
   async findById(
@@ -131,28 +131,23 @@ export class UsersRepository {
     manager?: EntityManager,
     lock = false,
   ): Promise<UserRow | null> {
-    const query = this.repo(manager)
+    if (lock) {
+      return this.lockedRow(manager ?? this.dataSource.manager, 'u.id = $2', [organizationId, id]);
+    }
+    const user = await this.repo(manager)
       .createQueryBuilder('u')
-      .where('u.organization_id = :organizationId AND u.id = :id', { organizationId, id });
-    if (lock) query.setLock('pessimistic_write');
-    return this.withPool(await query.getOne(), manager);
+      .where('u.organization_id = :organizationId AND u.id = :id', { organizationId, id })
+      .getOne();
+    return this.withPool(user, manager);
   }
 
   /** The user holding `userName` (any case), locked for the caller's transaction. */
-  async findByUserNameForUpdate(
+  findByUserNameForUpdate(
     organizationId: string,
     userName: string,
     manager: EntityManager,
   ): Promise<UserRow | null> {
-    const user = await this.repo(manager)
-      .createQueryBuilder('u')
-      .where('u.organization_id = :organizationId AND lower(u.user_name) = lower(:userName)', {
-        organizationId,
-        userName,
-      })
-      .setLock('pessimistic_write')
-      .getOne();
-    return this.withPool(user, manager);
+    return this.lockedRow(manager, 'lower(u.user_name) = lower($2)', [organizationId, userName]);
   }
 
   /**
@@ -166,30 +161,42 @@ export class UsersRepository {
   ): Promise<UserRow | null> {
     const values = [...new Set(identifiers.map((i) => i.trim().toLowerCase()).filter(Boolean))];
     if (values.length === 0) return null;
-    const user = await this.repo(manager)
-      .createQueryBuilder('u')
-      .where('u.organization_id = :organizationId', { organizationId })
-      .andWhere(`u.status <> 'anonymized'`)
-      // primary_email is stored lowercased: compared as is, so its index serves the lookup.
-      .andWhere('(lower(u.user_name) IN (:...values) OR u.primary_email IN (:...values))', {
-        values,
-      })
-      .orderBy('CASE WHEN lower(u.user_name) IN (:...values) THEN 0 ELSE 1 END', 'ASC')
-      .addOrderBy('u.created_at', 'ASC')
-      .addOrderBy('u.id', 'ASC')
-      .limit(1)
-      .setLock('pessimistic_write')
-      .getOne();
-    return this.withPool(user, manager);
+    // primary_email is stored lowercased: compared as is, so its index serves the lookup.
+    return this.lockedRow(
+      manager,
+      `u.status <> 'anonymized' AND (lower(u.user_name) = ANY($2::text[]) OR u.primary_email = ANY($2::text[]))
+       ORDER BY CASE WHEN lower(u.user_name) = ANY($2::text[]) THEN 0 ELSE 1 END, u.created_at, u.id
+       LIMIT 1`,
+      [organizationId, values],
+    );
+  }
+
+  /**
+   * One user of the organization matching `condition` (`u` the user, `$1` the organization),
+   * with its pool, locked (FOR UPDATE of the user's row) for a change: one statement. The row
+   * remembers the user as read (`before`), for the change's events.
+   */
+  private async lockedRow(
+    manager: EntityManager,
+    condition: string,
+    params: unknown[],
+  ): Promise<UserRow | null> {
+    const [raw] = await runStatement(
+      manager,
+      `SELECT ${this.readSelect(false)}
+       FROM users u JOIN license_pools p ON p.id = u.license_pool_id AND p.organization_id = u.organization_id
+       WHERE u.organization_id = $1 AND ${condition}
+       FOR UPDATE OF u`,
+      params,
+    );
+    if (!raw) return null;
+    const row = this.fromReadRow(raw);
+    return { user: row.user, pool: row.pool, before: structuredClone(toUser(row.user, row.pool)) };
   }
 
   /** A new, unsaved user (its columns only: what `Repository.create` makes, without the metadata walk). */
   create(values: Partial<UserEntity>): UserEntity {
     return Object.assign(new UserEntity(), values);
-  }
-
-  save(user: UserEntity, manager: EntityManager): Promise<UserEntity> {
-    return this.repo(manager).save(user);
   }
 
   /**
@@ -242,43 +249,7 @@ export class UsersRepository {
          SELECT u.organization_id, 'user.created', $35::jsonb, 'user', u.id, rollcall_user_view(u, p)
          FROM u JOIN license_pools p ON p.id = u.license_pool_id)
        SELECT id, status, created_at, updated_at FROM u`,
-      [
-        user.organizationId,
-        user.userName,
-        user.externalId,
-        user.formattedName,
-        user.givenName,
-        user.familyName,
-        user.middleName,
-        user.honorificPrefix,
-        user.honorificSuffix,
-        user.displayName,
-        user.nickName,
-        user.profileUrl,
-        user.title,
-        user.userType,
-        user.preferredLanguage,
-        user.locale,
-        user.timezone,
-        JSON.stringify(user.emails),
-        user.emailValues,
-        user.primaryEmail,
-        JSON.stringify(user.phoneNumbers),
-        JSON.stringify(user.addresses),
-        JSON.stringify(user.ims),
-        JSON.stringify(user.photos),
-        JSON.stringify(user.enterprise),
-        user.role,
-        user.licensePoolId,
-        user.licenseTier,
-        user.status,
-        user.scimManaged,
-        user.scimVisible,
-        user.firstLoginAt,
-        user.lastLoginAt,
-        poolStructure,
-        JSON.stringify(actor),
-      ],
+      [...userValues(user), poolStructure, JSON.stringify(actor)],
     );
     if (!row) return null;
     user.id = row.id;
@@ -286,6 +257,51 @@ export class UsersRepository {
     user.createdAt = new Date(row.created_at);
     user.updatedAt = new Date(row.updated_at);
     user.version = 1;
+    return user;
+  }
+
+  /**
+   * Writes a changed user (read and locked in this transaction) and its events in one statement:
+   * every column `insert` writes but the organization, `version` moved on and `updated_at` stamped
+   * as TypeORM's save does (the transaction's time). The events' representation is the row as
+   * written. Answers what the database set; fills it in on the entity.
+   */
+  async update(
+    user: UserEntity,
+    events: NewEvent[],
+    actor: Actor,
+    manager: EntityManager,
+  ): Promise<UserEntity> {
+    const values = userValues(user);
+    const set = UPDATE_COLUMNS.map(([column, type], i) => `${column} = $${i + 3}::${type}`);
+    // $1 the organization, $2 the id, then the 32 columns; then the actor and the events.
+    const base = values.length + 1;
+    const [row] = await runStatement<{ updated_at: Date | string; version: number }>(
+      manager,
+      `WITH u AS (
+         UPDATE users SET ${set.join(', ')}, version = version + 1, updated_at = CURRENT_TIMESTAMP
+         WHERE organization_id = $1 AND id = $2
+         RETURNING *),
+       e AS (INSERT INTO events (organization_id, type, actor, subject_type, subject_id, details, data)
+         SELECT u.organization_id, ev.type, $${base + 1}::jsonb, 'user', u.id, ev.details,
+                rollcall_user_view(u, p)
+         FROM unnest($${base + 2}::text[], $${base + 3}::jsonb[]) WITH ORDINALITY AS ev(type, details, n)
+         CROSS JOIN u
+         JOIN license_pools p ON p.id = u.license_pool_id AND p.organization_id = u.organization_id
+         ORDER BY ev.n)
+       SELECT updated_at, version FROM u`,
+      [
+        user.organizationId,
+        user.id,
+        ...values.slice(1),
+        JSON.stringify(actor),
+        events.map((e) => e.type),
+        events.map((e) => JSON.stringify(e.details ?? {})),
+      ],
+    );
+    if (!row) throw new Error(`the user ${user.id} to update is not there`);
+    user.updatedAt = new Date(row.updated_at);
+    user.version = row.version;
     return user;
   }
 
@@ -367,6 +383,84 @@ export class UsersRepository {
     });
   }
 }
+
+/**
+ * The values of every column `insert` writes, in its order ($1 is the organization): one place, so
+ * an insert and an update write each column alike.
+ */
+function userValues(user: UserEntity): unknown[] {
+  return [
+    user.organizationId,
+    user.userName,
+    user.externalId,
+    user.formattedName,
+    user.givenName,
+    user.familyName,
+    user.middleName,
+    user.honorificPrefix,
+    user.honorificSuffix,
+    user.displayName,
+    user.nickName,
+    user.profileUrl,
+    user.title,
+    user.userType,
+    user.preferredLanguage,
+    user.locale,
+    user.timezone,
+    JSON.stringify(user.emails),
+    user.emailValues,
+    user.primaryEmail,
+    JSON.stringify(user.phoneNumbers),
+    JSON.stringify(user.addresses),
+    JSON.stringify(user.ims),
+    JSON.stringify(user.photos),
+    JSON.stringify(user.enterprise),
+    user.role,
+    user.licensePoolId,
+    user.licenseTier,
+    user.status,
+    user.scimManaged,
+    user.scimVisible,
+    user.firstLoginAt,
+    user.lastLoginAt,
+  ];
+}
+
+/** The columns an update writes, with their types: `userValues` after the organization. */
+const UPDATE_COLUMNS: [string, string][] = [
+  ['user_name', 'varchar'],
+  ['external_id', 'varchar'],
+  ['formatted_name', 'varchar'],
+  ['given_name', 'varchar'],
+  ['family_name', 'varchar'],
+  ['middle_name', 'varchar'],
+  ['honorific_prefix', 'varchar'],
+  ['honorific_suffix', 'varchar'],
+  ['display_name', 'varchar'],
+  ['nick_name', 'varchar'],
+  ['profile_url', 'varchar'],
+  ['title', 'varchar'],
+  ['user_type', 'varchar'],
+  ['preferred_language', 'varchar'],
+  ['locale', 'varchar'],
+  ['timezone', 'varchar'],
+  ['emails', 'jsonb'],
+  ['email_values', 'text[]'],
+  ['primary_email', 'varchar'],
+  ['phone_numbers', 'jsonb'],
+  ['addresses', 'jsonb'],
+  ['ims', 'jsonb'],
+  ['photos', 'jsonb'],
+  ['enterprise', 'jsonb'],
+  ['role', 'varchar'],
+  ['license_pool_id', 'uuid'],
+  ['license_tier', 'varchar'],
+  ['status', 'varchar'],
+  ['scim_managed', 'boolean'],
+  ['scim_visible', 'boolean'],
+  ['first_login_at', 'timestamptz'],
+  ['last_login_at', 'timestamptz'],
+];
 
 const SORT_SQL: Record<AdminUserSortField, { expression: string; type: 'timestamptz' | 'text' }> = {
   createdAt: { expression: 'u.created_at', type: 'timestamptz' },
