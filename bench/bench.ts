@@ -29,6 +29,7 @@ import { type BenchOptions, parseOptions, USAGE } from './lib/options';
 import {
   judge,
   judgeBudgets,
+  judgeEvents,
   judgePeer,
   peerTable,
   type Row,
@@ -205,11 +206,18 @@ async function main(): Promise<number> {
   const benchUrl = process.env.BENCH_URL;
   const server = benchUrl
     ? await externalServer(benchUrl, process.env.ROLLCALL_OPERATOR_TOKEN)
-    : await startServer({ databaseUrl, logLevel: options.logLevel });
+    : await startServer({
+        databaseUrl,
+        logLevel: options.logLevel,
+        // Its webhook worker delivers with the event scenarios' server to their receiver on
+        // 127.0.0.1 (without this it would refuse the private address and fail those deliveries).
+        env: { ROLLCALL_WEBHOOKS_ALLOW_PRIVATE_URLS: 'true' },
+      });
   const db = openPool(databaseUrl);
   const localDatabase = isLocalDatabase(databaseUrl);
   const rss = new RssSampler(server.pid);
   let stopPeer: () => Promise<void> = () => Promise.resolve();
+  const cleanups: (() => Promise<void>)[] = [];
   try {
     const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
     const postgres = await describeServer(db);
@@ -246,6 +254,7 @@ async function main(): Promise<number> {
       runId,
       captured: (id) => captures.get(id),
       ...(sides ? { targets: sides } : {}),
+      onCleanup: (stop) => cleanups.push(stop),
     };
 
     // Which scenarios to prepare: the selected ones, what they need, and the long run's mix.
@@ -426,6 +435,7 @@ async function main(): Promise<number> {
         ...(soak ? { soak } : {}),
       }),
       ...judgePeer(rows, peer ? options.peer : undefined),
+      ...judgeEvents(rows),
     ];
     const budgets = judgeBudgets(
       selected
@@ -515,6 +525,7 @@ async function main(): Promise<number> {
     rss.stop();
     await db.end().catch(() => undefined);
     await stopPeer();
+    for (const stop of cleanups) await stop().catch(() => undefined);
     await server.stop();
   }
 }

@@ -387,3 +387,39 @@ function topLevelFrom(sql: string): string | undefined {
   }
   return /FROM "?(\w+)/i.exec(sql)?.[1];
 }
+
+/**
+ * The event targets (docs/events-nats-and-bench.md): SCIM create throughput with the event workers
+ * delivering (NATS, webhooks) within 10% of the workers off, and the delivery rows' numbers as
+ * reports. `undefined` ok: not measured in this run.
+ */
+export function judgeEvents(rows: Row[]): TargetResult[] {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const on = byId.get('events-create-on')?.result;
+  const off = byId.get('events-create-off')?.result;
+  const name = 'SCIM create with event delivery on ≥ 90% of events off';
+  const results: TargetResult[] = [];
+  if (on && off && stats(off).rps > 0) {
+    const ratio = stats(on).rps / stats(off).rps;
+    results.push({
+      name,
+      ok: ratio >= 0.9,
+      detail: `${stats(on).rps.toFixed(0)} vs ${stats(off).rps.toFixed(0)} req/s = ${(ratio * 100).toFixed(0)}%`,
+    });
+  } else {
+    results.push({ name, ok: undefined, detail: 'needs events-create-on and events-create-off' });
+  }
+  for (const channel of ['nats', 'webhook']) {
+    for (const mode of ['idle', 'load']) {
+      const row = byId.get(`events-${channel}-${mode}`);
+      if (!row?.result) continue;
+      const s = stats(row.result);
+      results.push({
+        name: `every event delivered (${channel}, ${mode})`,
+        ok: row.result.errors === 0,
+        detail: `${count(row.result.requests)} events at ${s.rps.toFixed(0)}/s; commit→receipt p50 ${ms(s.p50)} ms, p99 ${ms(s.p99)} ms; ${count(row.result.errors)} missing or failed`,
+      });
+    }
+  }
+  return results;
+}

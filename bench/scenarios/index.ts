@@ -5,6 +5,7 @@
 import { adminUsersByPoolLarge, adminUsersByPoolSmall } from './admin-users-by-pool';
 import { cursorPageLarge, cursorPageSmall } from './cursor-page';
 import { deepPageLarge, deepPageSmall } from './deep-page';
+import { EVENT_SCENARIOS } from './events';
 import { lookupEmailLarge, lookupEmailSmall } from './lookup-email';
 import { lookupUserNameLarge, lookupUserNameSmall } from './lookup-username';
 import { patchGroupBig, patchGroupSmall } from './patch-group';
@@ -33,6 +34,8 @@ export const SCENARIOS: Scenario[] = [
   samlLibrary,
   adminUsersByPoolSmall,
   adminUsersByPoolLarge,
+  // Event delivery: on/off side by side, then delivery (servers of their own; need NATS).
+  ...EVENT_SCENARIOS,
   // With --peer only: each operation on the peer, then on Rollcall.
   ...PEER_SCENARIOS,
 ];

@@ -40,6 +40,8 @@ export interface ScenarioContext {
   captured: (scenarioId: string) => CapturedRequest | undefined;
   /** With --peer: both sides of the side-by-side scenarios. */
   targets?: Partial<Record<Side, ScimTarget>>;
+  /** Stops what a scenario started (servers, receivers) when the bench ends. */
+  onCleanup(stop: () => Promise<void>): void;
 }
 
 export interface HttpWorkload {

@@ -93,6 +93,9 @@ const BODY_OVERRIDES: Record<string, () => unknown> = {
   }),
   // Either a role change or a pool move (the move is in ID_BODIES).
   UserUpdateDto: () => ({ role: 'group_admin' }),
+  // The example's host does not resolve here (no DNS); the test config allows loopback URLs.
+  WebhookEndpointCreateDto: () => ({ url: 'http://127.0.0.1:9/hooks', types: ['user.created'] }),
+  WebhookEndpointUpdateDto: () => ({ url: 'http://127.0.0.1:9/hooks2', enabled: true }),
 };
 
 /**
@@ -209,6 +212,8 @@ describe('tenant isolation: every route, another tenant’s ids', () => {
     await admin('post', `/api/v1/groups/${(cohort.json as { id: string }).id}/members`, {
       userIds: [one],
     });
+    // A webhook endpoint (the test config allows a loopback URL; nothing delivers in this suite).
+    await admin('post', '/api/v1/webhooks', { url: `http://127.0.0.1:9/${name}` });
     if (operations.some((o) => o.name === 'PUT /api/v1/sso/saml')) {
       await admin('put', '/api/v1/sso/saml', BODY_OVERRIDES.ConfigureSamlDto?.());
     }
@@ -480,6 +485,8 @@ describe('tenant isolation: every route, another tenant’s ids', () => {
         return { id: await admin('/api/v1/admin-api-keys', { name }) };
       case 'licensePool':
         return { id: await admin('/api/v1/license-pools', { name, capacity: 0 }) };
+      case 'webhookEndpoint':
+        return { id: await admin('/api/v1/webhooks', { url: 'http://127.0.0.1:9/hooks' }) };
       case 'user':
         return {
           id: await scim('/scim/v2/Users', { userName: `${BRAVO}.fresh${fresh}@example.com` }),

@@ -1,7 +1,8 @@
 import type { Operation } from './openapi';
 
 /** The kinds of tenant-owned resources a route may name by id. */
-export type ResourceKind = 'organization' | 'adminApiKey' | 'licensePool' | 'user' | 'group';
+export type ResourceKind =
+  'organization' | 'adminApiKey' | 'licensePool' | 'user' | 'group' | 'webhookEndpoint';
 
 /** What a path parameter stands for. */
 export type PathParameterMeaning =
@@ -26,6 +27,7 @@ export const PATH_PARAMETERS: Record<string, PathParameterMeaning> = {
   'groups/{id}': { kind: 'group' },
   'Groups/{id}': { kind: 'group' },
   'members/{userId}': { kind: 'user', memberOf: 'group' },
+  'webhooks/{id}': { kind: 'webhookEndpoint' },
   'ResourceTypes/{id}': { fixed: 'User' },
   'Schemas/{id}': { fixed: 'urn:ietf:params:scim:schemas:core:2.0:User' },
 };

@@ -19,6 +19,7 @@ const TABLES: Record<Exclude<ResourceKind, 'organization'>, string> = {
   licensePool: 'license_pools',
   user: 'users',
   group: 'groups',
+  webhookEndpoint: 'webhook_endpoints',
 };
 
 /** Pools, SCIM users (one deactivated), a SCIM group and a manual group, a second admin key. */
@@ -79,6 +80,7 @@ export async function idsOf(
     licensePool: [],
     user: [],
     group: [],
+    webhookEndpoint: [],
   };
   for (const [kind, table] of Object.entries(TABLES)) {
     const rows: { id: string }[] = await app.dataSource.query(

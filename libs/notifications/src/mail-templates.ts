@@ -59,6 +59,29 @@ export function credentialsExpiredMail(facts: ExpiryFacts): Mail {
   };
 }
 
+export interface WebhookDisabledFacts {
+  organizationName: string;
+  /** The endpoint's URL without its query string (which may hold a token). */
+  url: string;
+  endpointUrl: string;
+  failingSince: Date;
+  lastError: string | null;
+}
+
+export function webhookEndpointDisabledMail(facts: WebhookDisabledFacts): Mail {
+  return {
+    subject: `${facts.organizationName}: webhook endpoint disabled after repeated failures`,
+    text:
+      `Rollcall stopped delivering events to the webhook endpoint ${facts.url}:\n` +
+      `every delivery has failed since ${day(facts.failingSince)}.\n` +
+      (facts.lastError ? `Last error: ${facts.lastError}\n` : '') +
+      `\nNo event is lost: the endpoint keeps its place in the event log. Once the receiver works\n` +
+      `again, enable the endpoint (PATCH ${facts.endpointUrl} with {"enabled": true}) and it\n` +
+      `receives every event since, in order. The delivery log: ${facts.endpointUrl}/deliveries\n` +
+      SIGNATURE,
+  };
+}
+
 /** Exponential backoff: 30 s after the first failure, doubling, at most one hour. */
 export function retryDelayMs(attempts: number): number {
   return Math.min(30_000 * 2 ** Math.max(0, attempts - 1), 3_600_000);

@@ -22,6 +22,7 @@ import {
   type Mail,
   reactivationMail,
   retryDelayMs,
+  webhookEndpointDisabledMail,
 } from './mail-templates';
 import { Mailer } from './mailer';
 
@@ -214,6 +215,24 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
             message.kind === 'scim_credentials_expired'
               ? credentialsExpiredMail(facts)
               : credentialsExpiringMail(facts),
+        };
+      }
+      case 'webhook_endpoint_disabled': {
+        const endpointId = message.payload['endpointId'];
+        const url = message.payload['url'];
+        const failingSince = new Date(String(message.payload['failingSince']));
+        if (typeof endpointId !== 'string' || typeof url !== 'string') {
+          return { skip: 'no endpoint in the payload' };
+        }
+        const lastError = message.payload['lastError'];
+        return {
+          mail: webhookEndpointDisabledMail({
+            organizationName: organization.name,
+            url,
+            endpointUrl: `${this.config.publicUrl}/api/v1/webhooks/${endpointId}`,
+            failingSince: Number.isNaN(failingSince.getTime()) ? new Date() : failingSince,
+            lastError: typeof lastError === 'string' ? lastError : null,
+          }),
         };
       }
     }

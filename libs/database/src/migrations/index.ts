@@ -11,6 +11,7 @@ import { ScimCredentialSignals1795422000000 } from './1795422000000-ScimCredenti
 import { ScimGroupMemberChange1795424000000 } from './1795424000000-ScimGroupMemberChange';
 import { ServerKeys1795426000000 } from './1795426000000-ServerKeys';
 import { EventLog1795428000000 } from './1795428000000-EventLog';
+import { Webhooks1795430000000 } from './1795430000000-Webhooks';
 import { EventPublishers1795432000000 } from './1795432000000-EventPublishers';
 
 type MigrationClass = new () => MigrationInterface;
@@ -27,5 +28,6 @@ export const MIGRATIONS: MigrationClass[] = [
   ScimGroupMemberChange1795424000000,
   ServerKeys1795426000000,
   EventLog1795428000000,
+  Webhooks1795430000000,
   EventPublishers1795432000000,
 ];

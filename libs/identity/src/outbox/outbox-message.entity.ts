@@ -13,6 +13,7 @@ export const OUTBOX_KINDS = [
   'user_reactivated',
   'scim_credentials_expiring',
   'scim_credentials_expired',
+  'webhook_endpoint_disabled',
 ] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 

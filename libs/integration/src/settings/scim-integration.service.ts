@@ -186,7 +186,14 @@ export class ScimIntegrationService implements OnModuleDestroy {
         },
         manager,
       );
-      await this.record('scim_integration.enabled', organizationId, saved.id, saved, actor, manager);
+      await this.record(
+        'scim_integration.enabled',
+        organizationId,
+        saved.id,
+        saved,
+        actor,
+        manager,
+      );
       return this.credentials(saved, secret);
     });
   }
@@ -254,7 +261,10 @@ export class ScimIntegrationService implements OnModuleDestroy {
       expiresAt: new Date(row.expires_at),
     }));
     for (const notice of notices) {
-      const integration = await this.integrations.findByOrganization(notice.organizationId, manager);
+      const integration = await this.integrations.findByOrganization(
+        notice.organizationId,
+        manager,
+      );
       await this.record(
         notice.kind === 'expired'
           ? 'scim_integration.credentials_expired'

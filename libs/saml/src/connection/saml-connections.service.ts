@@ -102,7 +102,14 @@ export class SamlConnectionsService {
       if (!(await this.connections.delete(organizationId, manager))) {
         throw DomainError.notFound('SAML connection');
       }
-      await this.record('sso_connection.deleted', organization.slug, null, actor, manager, organizationId);
+      await this.record(
+        'sso_connection.deleted',
+        organization.slug,
+        null,
+        actor,
+        manager,
+        organizationId,
+      );
     });
   }
 
