@@ -1,5 +1,5 @@
 /**
- * The event scenarios' servers and receivers (docs/events-nats-and-bench.md): two more instances
+ * The event scenarios' servers and receivers (docs/events.md and docs/performance.md): two more instances
  * of the built app on the bench's database — "events on" (the event workers with the NATS
  * publisher on a stream of this run's own, and the webhook delivery worker when this build has
  * webhooks) and "events off" (ROLLCALL_EVENT_WORKERS=false; the events are still written, in the

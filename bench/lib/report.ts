@@ -389,7 +389,7 @@ function topLevelFrom(sql: string): string | undefined {
 }
 
 /**
- * The event targets (docs/events-nats-and-bench.md): SCIM create throughput with the event workers
+ * The event targets (docs/events.md and docs/performance.md): SCIM create throughput with the event workers
  * delivering (NATS, webhooks) within 10% of the workers off, and the delivery rows' numbers as
  * reports. `undefined` ok: not measured in this run.
  */

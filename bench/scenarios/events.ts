@@ -1,5 +1,5 @@
 /**
- * Event delivery (docs/events-nats-and-bench.md): SCIM create throughput with the event workers on
+ * Event delivery (docs/events.md and docs/performance.md): SCIM create throughput with the event workers on
  * against off, and end-to-end delivery — events per second received, and commit-to-receipt
  * latency (the SCIM response's arrival to the receiver's) — at idle and under SCIM create load,
  * through NATS JetStream and (when this build has them) webhooks.

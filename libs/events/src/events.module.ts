@@ -16,8 +16,8 @@ import { WebhooksService } from './webhooks/webhooks.service';
 /**
  * Events for the rest of the platform (docs/events.md): the cursor API over the event log that
  * the identity domain writes, the retention worker, and the NATS JetStream publisher
- * (docs/events-nats-and-bench.md), and webhook endpoints with their delivery worker
- * (docs/events-webhooks.md).
+ * (docs/events.md and docs/performance.md), and webhook endpoints with their delivery worker
+ * (docs/events.md).
  */
 @Module({
   imports: [IdentityModule, TenancyModule, OperationsModule],

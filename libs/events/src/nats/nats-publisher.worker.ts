@@ -46,7 +46,7 @@ const codec = StringCodec();
 /**
  * Publishes every event of the log, across organizations and in log order, to NATS JetStream
  * (ROLLCALL_NATS_URL) on `rollcall.<organization>.<type>`, with the event id as `Nats-Msg-Id`
- * (docs/events-nats-and-bench.md).
+ * (docs/events.md and docs/performance.md).
  *
  * Any number of instances run it; one publishes at a time: it holds the lease of the publisher's
  * row (`event_publishers`, `nats:<stream>`), reads a batch after the row's cursor, publishes it,
