@@ -161,6 +161,11 @@ describe('events from every channel', () => {
       [tenant.id],
     );
     await app.app.get(OutboxWorker).checkExpiries();
+    await app.dataSource.query(
+      `UPDATE scim_integrations SET expires_at = now() - interval '1 day' WHERE organization_id = $1`,
+      [tenant.id],
+    );
+    await app.app.get(OutboxWorker).checkExpiries();
     await admin(tenant).delete('/scim/integration').expect(204);
     await configureSaml(app, tenant.adminApiKey);
     await configureSaml(app, tenant.adminApiKey, { jitProvisioning: false });
@@ -171,16 +176,18 @@ describe('events from every channel', () => {
       ['scim_integration.enabled', 'scim_integration'],
       ['scim_integration.credentials_rotated', 'scim_integration'],
       ['scim_integration.credentials_expiring', 'scim_integration'],
+      ['scim_integration.credentials_expired', 'scim_integration'],
       ['scim_integration.disabled', 'scim_integration'],
       ['sso_connection.created', 'sso_connection'],
       ['sso_connection.updated', 'sso_connection'],
       ['sso_connection.deleted', 'sso_connection'],
     ]);
     expect(events[2]?.actor).toEqual({ type: 'system', worker: 'credential-expiry' });
+    expect(events[3]?.data).toMatchObject({ expired: true });
     expect(events[0]?.data).toMatchObject({ enabled: true, idp: 'okta', authMethod: 'bearer' });
-    expect(events[3]?.data).toMatchObject({ enabled: false });
-    expect(events[5]?.data).toMatchObject({ configured: true, jitProvisioning: false });
-    expect(events[6]?.data).toMatchObject({ configured: false });
+    expect(events[4]?.data).toMatchObject({ enabled: false });
+    expect(events[6]?.data).toMatchObject({ configured: true, jitProvisioning: false });
+    expect(events[7]?.data).toMatchObject({ configured: false });
     const text = JSON.stringify(events);
     const enabledToken = String((enabled.body as { token: string }).token);
     const rotatedToken = String((rotated.body as { token: string }).token);

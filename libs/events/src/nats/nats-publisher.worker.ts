@@ -29,6 +29,8 @@ import { connectionOptions, describeNatsUrl, eventSubject, STREAM_SUBJECTS } fro
 /** How long a holder's lease lasts without a renewal; another instance takes over after it. */
 export const NATS_LEASE_MS = 10_000;
 /** A holder renews its lease at least this often (also while idle). */
+/** How long a woken publisher waits for more events before it reads the log. */
+const BATCH_GATHER_MS = 5;
 const RENEW_MS = NATS_LEASE_MS / 4;
 /** Events read and published per round (all in flight at once, then the cursor moves past them). */
 export const NATS_BATCH = 500;
@@ -141,7 +143,14 @@ export class NatsPublisher implements OnApplicationBootstrap, OnModuleDestroy {
         const next = await this.round(js, stream);
         failures = 0;
         if (next === 'more') continue;
-        await this.pause(next === 'idle' ? this.wakeups.next(RECHECK_MS) : delay(RECHECK_MS));
+        if (next === 'idle') {
+          await this.pause(this.wakeups.next(RECHECK_MS));
+          // A burst of writes notifies at every commit: gather what follows for a moment, so
+          // that the log is read once per batch rather than once per event.
+          await this.pause(delay(BATCH_GATHER_MS));
+        } else {
+          await this.pause(delay(RECHECK_MS));
+        }
       } catch (error) {
         const wait = BACKOFF_MS[Math.min(failures, BACKOFF_MS.length - 1)] ?? 30_000;
         failures += 1;
