@@ -22,7 +22,10 @@ const TABLES: Record<Exclude<ResourceKind, 'organization'>, string> = {
   webhookEndpoint: 'webhook_endpoints',
 };
 
-/** Pools, SCIM users (one deactivated), a SCIM group and a manual group, a second admin key. */
+/**
+ * Pools, SCIM users (one deactivated), a SCIM group and a manual group, a second admin key, a
+ * webhook endpoint (on loopback, which test configs allow; nothing delivers in these suites).
+ */
 export async function aPopulatedTenant(app: TestApp): Promise<PopulatedTenant> {
   const tenant = await aScimTenant(app);
   const admin = (url: string, body: unknown) =>
@@ -35,6 +38,7 @@ export async function aPopulatedTenant(app: TestApp): Promise<PopulatedTenant> {
   await admin('/api/v1/license-pools', { name: 'Sales', capacity: 3 });
   await admin('/api/v1/license-pools', { name: 'Support', capacity: 1 });
   await admin('/api/v1/admin-api-keys', { name: 'terraform' });
+  await admin('/api/v1/webhooks', { url: 'http://127.0.0.1:9/hooks' });
   const scim = scimClient(app, tenant);
   const users = await scimUsers(scim, ['ann@example.com', 'bob@example.com', 'cid@example.com'], {
     emails: [{ value: 'work@example.com', type: 'work', primary: true }],
