@@ -1,7 +1,7 @@
 import { aScimTenant, type ScimTenant } from '../support/factories';
 import { scimClient } from '../support/scim-client';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { allEvents, readEvents, settled } from './support';
+import { allEvents, readEvents, scimUser, settled } from './support';
 
 describe('the event log and GET /api/v1/events', () => {
   let app: TestApp;
@@ -14,21 +14,10 @@ describe('the event log and GET /api/v1/events', () => {
     get: (path: string) => app.http().get(`/api/v1${path}`).set('Authorization', tenant.auth),
   });
 
-  async function scimUser(tenant: ScimTenant, userName: string) {
-    const response = await scimClient(app, tenant).post('/Users', {
-      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-      userName,
-      name: { givenName: 'Barbara', familyName: 'Jensen' },
-      emails: [{ value: userName, type: 'work', primary: true }],
-    });
-    expect(response.status).toBe(201);
-    return (response.body as { id: string }).id;
-  }
-
   it('writes a SCIM create, update and deprovision as events whose data is the admin representation', async () => {
     const tenant = await aScimTenant(app);
     const scim = scimClient(app, tenant);
-    const id = await scimUser(tenant, 'bjensen@example.com');
+    const id = await scimUser(app, tenant, 'bjensen@example.com');
     const afterCreate = (await admin(tenant).get(`/users/${id}`).expect(200)).body as Record<
       string,
       unknown
@@ -69,9 +58,9 @@ describe('the event log and GET /api/v1/events', () => {
     const tenant = await aScimTenant(app);
     const scim = scimClient(app, tenant);
     const [a, b, c] = [
-      await scimUser(tenant, 'a@example.com'),
-      await scimUser(tenant, 'b@example.com'),
-      await scimUser(tenant, 'c@example.com'),
+      await scimUser(app, tenant, 'a@example.com'),
+      await scimUser(app, tenant, 'b@example.com'),
+      await scimUser(app, tenant, 'c@example.com'),
     ];
     const { cursor } = await allEvents(app, tenant);
     const created = await scim
@@ -127,7 +116,7 @@ describe('the event log and GET /api/v1/events', () => {
     await settled(app, tenant);
     const now = (await readEvents(app, tenant, { after: 'now' })).nextCursor;
     const ids = [];
-    for (let i = 0; i < 5; i++) ids.push(await scimUser(tenant, `user${i}@example.com`));
+    for (let i = 0; i < 5; i++) ids.push(await scimUser(app, tenant, `user${i}@example.com`));
     await settled(app, tenant);
     const first = await readEvents(app, tenant, { after: now, limit: 2 });
     const second = await readEvents(app, tenant, { after: first.nextCursor, limit: 2 });
@@ -179,7 +168,7 @@ describe('the event log and GET /api/v1/events', () => {
     const started = Date.now();
     const waiting = readEvents(app, tenant, { after: now, wait: '20s' });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const id = await scimUser(tenant, 'late@example.com');
+    const id = await scimUser(app, tenant, 'late@example.com');
     const page = await waiting;
     expect(page.data.map((e) => [e.type, e.subject.id])).toEqual([['user.created', id]]);
     expect(Date.now() - started).toBeLessThan(10_000);

@@ -5,7 +5,7 @@ import { aScimTenant, type ScimTenant } from '../support/factories';
 import { scimClient } from '../support/scim-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { describeWithNats, NATS_URL, NatsFixture, type StoredMessage } from './nats-support';
-import { allEvents, type ApiEvent } from './support';
+import { allEvents, type ApiEvent, scimUser } from './support';
 
 const codec = StringCodec();
 
@@ -52,17 +52,6 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promi
     if (Date.now() > deadline) throw new Error(`not so after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-}
-
-async function scimUser(app: TestApp, tenant: ScimTenant, userName: string): Promise<string> {
-  const response = await scimClient(app, tenant).post('/Users', {
-    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-    userName,
-    name: { givenName: 'Barbara', familyName: 'Jensen' },
-    emails: [{ value: userName, type: 'work', primary: true }],
-  });
-  expect(response.status).toBe(201);
-  return (response.body as { id: string }).id;
 }
 
 /** A few SCIM changes of every kind of path: one-statement create, transactions, group members. */

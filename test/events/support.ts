@@ -1,4 +1,5 @@
-import type { Tenant } from '../support/factories';
+import type { ScimTenant, Tenant } from '../support/factories';
+import { scimClient } from '../support/scim-client';
 import type { TestApp } from '../support/test-app';
 
 export interface ApiEvent {
@@ -70,4 +71,20 @@ export async function allEvents(
     cursor = page.nextCursor;
     if (page.data.length < 500) return { events, cursor };
   }
+}
+
+/** A SCIM user as an IdP creates it (name and work email); answers its id. */
+export async function scimUser(
+  app: TestApp,
+  tenant: ScimTenant,
+  userName: string,
+): Promise<string> {
+  const response = await scimClient(app, tenant).post('/Users', {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+    userName,
+    name: { givenName: 'Barbara', familyName: 'Jensen' },
+    emails: [{ value: userName, type: 'work', primary: true }],
+  });
+  expect(response.status).toBe(201);
+  return (response.body as { id: string }).id;
 }

@@ -93,6 +93,7 @@ export {
   encodeEventCursor,
   decodeEventCursor,
   LOG_START,
+  cursorBefore,
   scimActor,
   adminActor,
 } from './events/event.model';

@@ -9,6 +9,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig, DomainError } from '@rollcall/common';
 import {
+  cursorBefore,
   type EventCursor,
   EventLog,
   type EventPage,
@@ -19,7 +20,7 @@ import {
 import { EventWakeups, toEventDto } from '../api/events.service';
 import { WebhookSecretBox } from './secret-box';
 import { resolveWebhookTarget, type UrlPolicy, WebhookUrlRefused } from './url-guard';
-import { backoffMs, type ClaimedEndpoint, cursorBefore } from './webhook.model';
+import { backoffMs, type ClaimedEndpoint } from './webhook.model';
 import {
   DELIVERY_TIMEOUT_MS,
   postWebhook,

@@ -76,9 +76,3 @@ export const MAX_ENDPOINTS_PER_ORGANIZATION = 20;
 export function backoffMs(consecutiveFailures: number): number {
   return Math.min(5_000 * 2 ** Math.max(0, consecutiveFailures - 1), 3_600_000);
 }
-
-/** Whether `a` comes before `b` in the log (as the identity module's own comparison). */
-export function cursorBefore(a: EventCursor, b: EventCursor): boolean {
-  const tx = BigInt(a.tx) - BigInt(b.tx);
-  return tx < 0n || (tx === 0n && BigInt(a.position) < BigInt(b.position));
-}
