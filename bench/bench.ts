@@ -209,9 +209,10 @@ async function main(): Promise<number> {
     : await startServer({
         databaseUrl,
         logLevel: options.logLevel,
-        // Its webhook worker delivers with the event scenarios' server to their receiver on
-        // 127.0.0.1 (without this it would refuse the private address and fail those deliveries).
-        env: { ROLLCALL_WEBHOOKS_ALLOW_PRIVATE_URLS: 'true' },
+        // Without the event workers: their statements (webhook claims, the NATS publisher) run
+        // beside requests, not in them, and would be counted in the statement budgets; what
+        // delivery costs is measured by the event scenarios' own servers (events-create-on/off).
+        env: { ROLLCALL_EVENT_WORKERS: 'false' },
       });
   const db = openPool(databaseUrl);
   const localDatabase = isLocalDatabase(databaseUrl);

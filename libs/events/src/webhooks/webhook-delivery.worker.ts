@@ -69,8 +69,9 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
   private stopped = false;
   private wake: (() => void) | undefined;
   private nextMaintenance = 0;
-  /** Until when this instance takes it that no endpoint is enabled anywhere (then it claims nothing). */
-  private noEndpointsUntil = 0;
+  /** Whether an endpoint is enabled anywhere, as last looked up (at `checkedAt`). */
+  private endpointsExist: boolean | undefined;
+  private checkedAt = 0;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -123,25 +124,24 @@ export class WebhookDeliveryWorker implements OnApplicationBootstrap, OnModuleDe
    * notice within ROLLCALL_WEBHOOK_POLL_MS).
    */
   poke(): void {
-    this.noEndpointsUntil = 0;
+    this.endpointsExist = true;
+    this.checkedAt = Date.now();
     this.wake?.();
   }
 
   /**
-   * Whether claiming can find anything: with no enabled endpoint in the installation, the worker
-   * looks again only every poll interval (or when poked), so that the notification of every
-   * SCIM write does not cost the database a claim statement.
+   * Whether claiming can find anything: whether any endpoint is enabled in the installation is
+   * looked up once per poll interval (or learnt when poked), so that with no endpoint the
+   * notification of every SCIM write costs the database no claim statement.
    */
   private async endpointsMayExist(): Promise<boolean> {
-    if (this.inFlight.size > 0 || Date.now() >= this.noEndpointsUntil) {
-      if (this.inFlight.size === 0 && !(await this.endpoints.anyEnabled())) {
-        this.noEndpointsUntil = Date.now() + this.config.events.webhooks.pollIntervalMs;
-        return false;
-      }
-      this.noEndpointsUntil = 0;
-      return true;
+    if (this.inFlight.size > 0) return true;
+    const interval = this.config.events.webhooks.pollIntervalMs;
+    if (this.endpointsExist === undefined || Date.now() - this.checkedAt >= interval) {
+      this.endpointsExist = await this.endpoints.anyEnabled();
+      this.checkedAt = Date.now();
     }
-    return false;
+    return this.endpointsExist;
   }
 
   /** One round: claims what this instance has room for and starts delivering to it. */
