@@ -209,9 +209,8 @@ async function main(): Promise<number> {
     : await startServer({
         databaseUrl,
         logLevel: options.logLevel,
-        // Without the event workers: their statements (webhook claims, the NATS publisher) run
-        // beside requests, not in them, and would be counted in the statement budgets; what
-        // delivery costs is measured by the event scenarios' own servers (events-create-on/off).
+        // Without the event workers, as the statement capture's instance: what delivery costs is
+        // measured by the event scenarios' own servers (events-create-on/off).
         env: { ROLLCALL_EVENT_WORKERS: 'false' },
       });
   const db = openPool(databaseUrl);

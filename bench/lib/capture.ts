@@ -26,7 +26,8 @@ export async function captureRequests(
     databaseUrl,
     logLevel: 'warn',
     preload: [HOOK],
-    env: { BENCH_CAPTURE_FILE: file, DATABASE_POOL_SIZE: '4' },
+    // No background workers (email, events): their statements are no request's.
+    env: { BENCH_CAPTURE_FILE: file, DATABASE_POOL_SIZE: '4', ROLLCALL_EVENT_WORKERS: 'false' },
     outboxWorker: false,
   });
   const size = () => {
