@@ -104,8 +104,8 @@ async function start(context: {
   });
   const off = await startServer({ ...common, env: { ROLLCALL_EVENT_WORKERS: 'false' } });
 
-  // Webhooks: an endpoint that answers 204 at once, registered when this build has the API.
-  // (WEBHOOKS HOOK: until libs/events/src/webhooks is in the build, only NATS is measured.)
+  // Webhooks: an endpoint that answers 204 at once, registered when this build has the API
+  // (an older build without it is measured through NATS alone).
   let receiver: HttpServer | undefined;
   let webhooks: Receipts | undefined;
   let endpointId: string | undefined;

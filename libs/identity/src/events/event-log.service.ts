@@ -40,16 +40,15 @@ export class EventLog {
    * with 410 `cursor_expired` (events after it may be gone); the start of the log never is.
    */
   async read(query: EventQuery): Promise<EventPage> {
-    if (cursorBefore(LOG_START, query.after)) {
-      const pruned = await this.events.prunedUpTo();
-      if (cursorBefore(query.after, pruned)) {
-        throw new DomainError(
-          'cursor_expired',
-          'Events after this cursor have been pruned by retention: start again without a cursor (the oldest event kept) or from now.',
-        );
-      }
+    // The page and the pruned mark come from one statement (one snapshot).
+    const page = await this.events.read(query);
+    if (cursorBefore(LOG_START, query.after) && cursorBefore(query.after, page.prunedUpTo)) {
+      throw new DomainError(
+        'cursor_expired',
+        'Events after this cursor have been pruned by retention: start again without a cursor (the oldest event kept) or from now.',
+      );
     }
-    return this.events.read(query);
+    return page;
   }
 
   /** A cursor at the present: reading from it returns only events that are still to come. */

@@ -29,6 +29,8 @@ export interface EventPage {
    * horizon, past which no event can still appear before what this read has seen.
    */
   next: EventCursor;
+  /** How far retention had pruned when this page was read: events at or before it may be gone. */
+  prunedUpTo: EventCursor;
 }
 
 interface EventRow {
@@ -138,7 +140,10 @@ export class EventsRepository {
     );
   }
 
-  /** Events after `query.after`, oldest first, below the horizon: one statement. */
+  /**
+   * Events after `query.after`, oldest first, below the horizon, with the retention's pruned mark:
+   * one statement.
+   */
   async read(query: EventQuery): Promise<EventPage> {
     const params: unknown[] = [query.after.tx, query.after.position, query.limit];
     const conditions = ['(e.tx, e.position) > ($1::xid8, $2::bigint)', `e.tx < h.horizon`];
@@ -150,10 +155,15 @@ export class EventsRepository {
       params.push(query.types);
       conditions.push(`e.type = ANY($${params.length}::text[])`);
     }
-    const rows = await runStatement<EventRow & { horizon: string }>(
+    const rows = await runStatement<
+      EventRow & { horizon: string; pruned_tx: string; pruned_position: string }
+    >(
       this.dataSource,
-      `WITH h AS MATERIALIZED (SELECT ${HORIZON} AS horizon)
-       SELECT h.horizon::text AS horizon, e.position::text AS position, e.tx::text AS tx, e.id,
+      `WITH h AS MATERIALIZED (
+         SELECT ${HORIZON} AS horizon, s.pruned_tx, s.pruned_position FROM event_log_state s)
+       SELECT h.horizon::text AS horizon, h.pruned_tx::text AS pruned_tx,
+              h.pruned_position::text AS pruned_position,
+              e.position::text AS position, e.tx::text AS tx, e.id,
               e.organization_id, e.type, e.occurred_at, e.actor, e.subject_type, e.subject_id,
               e.details, e.data
        FROM h LEFT JOIN LATERAL (
@@ -163,13 +173,21 @@ export class EventsRepository {
       params,
     );
     const horizon = rows[0]?.horizon;
+    const prunedUpTo = {
+      tx: rows[0]?.pruned_tx ?? '0',
+      position: rows[0]?.pruned_position ?? '0',
+    };
     const events = rows.filter((row) => row.id !== null).map(toStoredEvent);
     const last = events.at(-1)?.cursor;
-    if (events.length === query.limit && last) return { events, next: last };
+    if (events.length === query.limit && last) return { events, next: last, prunedUpTo };
     // Nothing more below the horizon: the reader may start there (never behind where it was).
     const atHorizon = horizon ? { tx: horizon, position: '0' } : query.after;
     const base = last ?? query.after;
-    return { events, next: BigInt(atHorizon.tx) > BigInt(base.tx) ? atHorizon : base };
+    return {
+      events,
+      next: BigInt(atHorizon.tx) > BigInt(base.tx) ? atHorizon : base,
+      prunedUpTo,
+    };
   }
 
   /** The present: a cursor before every event that can still appear and after all others. */
@@ -180,16 +198,6 @@ export class EventsRepository {
       [],
     );
     return { tx: row?.horizon ?? '0', position: '0' };
-  }
-
-  /** How far retention has pruned: events at or before this cursor may be gone. */
-  async prunedUpTo(): Promise<EventCursor> {
-    const row = await runStatementForOne<{ tx: string; position: string }>(
-      this.dataSource,
-      `SELECT pruned_tx::text AS tx, pruned_position::text AS position FROM event_log_state`,
-      [],
-    );
-    return row ?? { tx: '0', position: '0' };
   }
 
   /**
