@@ -72,6 +72,12 @@ export function testEventsConfig(): AppConfig['events'] {
   };
 }
 
+/** A provider the test puts in place of the application's own (a seam a fault test needs). */
+export interface ProviderOverride {
+  provide: unknown;
+  useValue: unknown;
+}
+
 /**
  * Boots the whole application, exactly as main.ts does, on a database of this test file's own — or,
  * with `shareDatabaseWith`, as a second instance on another app's PostgreSQL database.
@@ -79,15 +85,19 @@ export function testEventsConfig(): AppConfig['events'] {
 export async function startTestApp(
   overrides: Partial<AppConfig> = {},
   shareDatabaseWith?: TestApp,
+  providers: ProviderOverride[] = [],
 ): Promise<TestApp> {
   const database: TestDatabase = shareDatabaseWith
     ? { config: shareDatabaseWith.config.database, drop: async () => undefined }
     : await createTestDatabase();
   const config = testConfig(database.config, overrides);
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+  let builder = Test.createTestingModule({ imports: [AppModule] })
     .overrideProvider(APP_CONFIG)
-    .useValue(config)
-    .compile();
+    .useValue(config);
+  for (const provider of providers) {
+    builder = builder.overrideProvider(provider.provide).useValue(provider.useValue);
+  }
+  const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication({ bodyParser: false, bufferLogs: true });
   configureApp(app);
   await app.init();

@@ -23,10 +23,17 @@ export class ScimCredentialCache {
   private generation = 0;
 
   constructor(signals: DatabaseSignals) {
-    this.watch = signals.watch(SCIM_CREDENTIALS_CHANNEL, () => {
-      this.generation += 1;
-      this.entries.clear();
-    });
+    this.watch = signals.watch(SCIM_CREDENTIALS_CHANNEL, () => this.forget());
+  }
+
+  /**
+   * Forgets every row and starts a new generation. The signal does it on every instance; the
+   * instance that made a change also does it as soon as the change commits, so that its own next
+   * request never waits for the notification to come back.
+   */
+  forget(): void {
+    this.generation += 1;
+    this.entries.clear();
   }
 
   /** The cached row, when the cache may answer; and the generation to store a fresh read under. */

@@ -162,7 +162,7 @@ export class ScimIntegrationService implements OnModuleDestroy {
         'SCIM provisioning is available on the enterprise plan only; this organization is on the team plan.',
       );
     }
-    return this.dataSource.transaction(async (manager) => {
+    const credentials = await this.dataSource.transaction(async (manager) => {
       const existing = await this.integrations.lockByOrganization(organizationId, manager);
       if (existing) {
         throw new DomainError(
@@ -196,11 +196,13 @@ export class ScimIntegrationService implements OnModuleDestroy {
       );
       return this.credentials(saved, secret);
     });
+    this.cache.forget();
+    return credentials;
   }
 
   /** New credentials; the old ones stop working at once. */
   async rotate(organizationId: string, actor: Actor): Promise<ScimCredentials> {
-    return this.dataSource.transaction(async (manager) => {
+    const credentials = await this.dataSource.transaction(async (manager) => {
       const integration = await this.integrations.lockByOrganization(organizationId, manager);
       if (!integration) throw notEnabled();
       const { credentialId, secret, secretHash } = newCredential();
@@ -224,6 +226,8 @@ export class ScimIntegrationService implements OnModuleDestroy {
       );
       return this.credentials(saved, secret);
     });
+    this.cache.forget();
+    return credentials;
   }
 
   /** Turns SCIM off: every SCIM call answers 401 from now on; users keep their state. */
@@ -241,6 +245,7 @@ export class ScimIntegrationService implements OnModuleDestroy {
         manager,
       );
     });
+    this.cache.forget();
   }
 
   /**
