@@ -330,3 +330,45 @@ describe('rate-limit windows', () => {
     await organizations(operatorAuth()).expect(200);
   });
 });
+
+describe('rate-limit headroom in the metrics', () => {
+  /** The value of one series of GET /metrics, by its exact name and labels. */
+  async function series(app: TestApp, name: string): Promise<number | undefined> {
+    const text = (await app.http().get('/metrics').expect(200)).text;
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+    return line === undefined ? undefined : Number(line.slice(name.length + 1));
+  }
+  const PEAK = 'rollcall_rate_limit_peak_usage_ratio{limit="scim"}';
+  const REFUSALS = 'rollcall_rate_limit_refusals_total{limit="scim"}';
+
+  it('shows the fullest SCIM credential’s share of its budget, and the refusals', async () => {
+    const app = await startTestApp({ rateLimits: { ...LIMITS, scim: 10 } });
+    try {
+      expect(await series(app, PEAK)).toBeUndefined();
+      const busy = scimClient(app, await aScimTenant(app));
+      const quiet = scimClient(app, await aScimTenant(app));
+      for (let i = 0; i < 4; i += 1) await busy.get('/Users').expect(200);
+      await quiet.get('/Users').expect(200);
+      expect(await series(app, PEAK)).toBeCloseTo(0.4);
+      expect(await series(app, REFUSALS)).toBeUndefined();
+      const { statuses } = await untilRefused(() => busy.get('/Users'), 10);
+      expect(statuses.filter((s) => s === 200)).toHaveLength(6);
+      await busy.get('/Users').expect(429);
+      expect(await series(app, PEAK)).toBe(1);
+      expect(await series(app, REFUSALS)).toBe(2);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('counts a limit counted in chunks by the positions spent, not the ones reserved', async () => {
+    const app = await startTestApp({ rateLimits: { ...LIMITS, scim: 400 } });
+    try {
+      const scim = scimClient(app, await aScimTenant(app));
+      for (let i = 0; i < 6; i += 1) await scim.get('/Users').expect(200);
+      expect(await series(app, PEAK)).toBeCloseTo(6 / 400);
+    } finally {
+      await app.close();
+    }
+  });
+});

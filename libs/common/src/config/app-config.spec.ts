@@ -84,7 +84,7 @@ describe('loadConfig', () => {
   it('reads rate limits, with defaults an IdP’s initial sync stays under', () => {
     expect(loadConfig({}).rateLimits).toEqual({
       windowSeconds: 60,
-      scim: 3_000,
+      scim: 6_000,
       admin: 1_200,
       operatorAuthFailures: 20,
     });

@@ -240,7 +240,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
 
   const rateLimits: RateLimitConfig = {
     windowSeconds: read.integer('ROLLCALL_RATE_LIMIT_WINDOW_SECONDS', 60, 1, 3_600),
-    scim: read.integer('ROLLCALL_RATE_LIMIT_SCIM', 3_000, 0, 10_000_000),
+    scim: read.integer('ROLLCALL_RATE_LIMIT_SCIM', 6_000, 0, 10_000_000),
     admin: read.integer('ROLLCALL_RATE_LIMIT_ADMIN', 1_200, 0, 10_000_000),
     operatorAuthFailures: read.integer('ROLLCALL_RATE_LIMIT_OPERATOR_FAILURES', 20, 0, 10_000_000),
   };

@@ -22,6 +22,13 @@ export interface OutboxBacklog {
   oldestPendingSeconds: number;
 }
 
+/** Per kind of rate limit, the fullest bucket whose window is still open on this instance. */
+export interface RateLimitUsage {
+  limit: string;
+  peakRatio: number;
+}
+export type RateLimitUsageReader = () => RateLimitUsage[];
+
 /** Reads the `limit` fullest pools one by one and every other pool summed into one row. */
 export type SeatUsageReader = (limit: number) => Promise<PoolSeatUsage[]>;
 export type OutboxBacklogReader = () => Promise<OutboxBacklog>;
@@ -73,6 +80,14 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly rateLimitRefusals = new Counter({
+    name: 'rollcall_rate_limit_refusals_total',
+    help: 'Requests refused with 429 by rate limit (scim, admin-key, operator-token-failures)',
+    labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
+
+  private readRateLimitUsage: RateLimitUsageReader = () => [];
   private seatsScrape: Promise<PoolSeatUsage[]> | undefined;
   private backlogScrape: Promise<OutboxBacklog> | undefined;
   private readSeats: SeatUsageReader = async () => [];
@@ -105,6 +120,17 @@ export class MetricsService {
       });
     poolGauge('rollcall_license_pool_seats_used', 'Seats in use per license pool', (p) => p.used);
     poolGauge('rollcall_license_pool_seats_capacity', 'Seats per license pool', (p) => p.capacity);
+    const rateLimitUsage = () => this.readRateLimitUsage();
+    new Gauge({
+      name: 'rollcall_rate_limit_peak_usage_ratio',
+      help: 'Per limit, the largest share of its budget that one credential has used in its current window (1: the next request is refused)',
+      labelNames: ['limit'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const usage of rateLimitUsage()) this.set({ limit: usage.limit }, usage.peakRatio);
+      },
+    });
     new Gauge({
       name: 'rollcall_outbox_messages',
       help: 'Outbox emails not sent: pending (incl. waiting for a retry) and failed (gave up)',
@@ -138,6 +164,15 @@ export class MetricsService {
   /** The outbox gauges read through `read` from now on (the outbox worker's module hands it in). */
   reportOutboxBacklog(read: OutboxBacklogReader): void {
     this.readBacklog = read;
+  }
+
+  /** The rate-limit gauge reads through `read` from now on (the rate limiter hands it in). */
+  reportRateLimitUsage(read: RateLimitUsageReader): void {
+    this.readRateLimitUsage = read;
+  }
+
+  recordRateLimitRefusal(limit: string): void {
+    this.rateLimitRefusals.inc({ limit });
   }
 
   get contentType(): string {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { OperationsModule } from '../operations.module';
 import { RateLimitCountersRepository } from './rate-limit-counters.repository';
 import { RateLimiter } from './rate-limiter';
 
@@ -7,6 +8,7 @@ import { RateLimiter } from './rate-limiter';
  * keys and the operator token, integration for SCIM credentials), whose guards apply the limits.
  */
 @Module({
+  imports: [OperationsModule],
   providers: [RateLimitCountersRepository, RateLimiter],
   exports: [RateLimiter],
 })

@@ -5,6 +5,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { DomainError } from '@rollcall/common';
+import { MetricsService, type RateLimitUsage } from '../metrics/metrics.service';
 import { type CounterRow, RateLimitCountersRepository } from './rate-limit-counters.repository';
 
 /** At most `limit` requests per `windowSeconds`; a limit of 0 is no limit. */
@@ -65,12 +66,23 @@ export class RateLimiter implements OnApplicationBootstrap, OnApplicationShutdow
   private cleanupRun: Promise<void> | undefined;
   private longestWindowSeconds = 0;
   private readonly reservations = new Map<string, Reservation>();
+  /** Each bucket's last decision, while its window lasts: the headroom gauge reads them. */
+  private readonly usage = new Map<string, BucketUsage>();
 
-  constructor(private readonly counters: RateLimitCountersRepository) {}
+  constructor(
+    private readonly counters: RateLimitCountersRepository,
+    private readonly metrics: MetricsService,
+  ) {
+    metrics.reportRateLimitUsage(() => this.peakUsage());
+  }
 
   /** Counts one request against `bucket` (128 characters at most): is it within the limit? */
   async hit(bucket: string, rule: RateLimit): Promise<RateLimitDecision> {
     if (rule.limit <= 0) return UNLIMITED;
+    return this.observe(bucket, rule, await this.decideHit(bucket, rule));
+  }
+
+  private async decideHit(bucket: string, rule: RateLimit): Promise<RateLimitDecision> {
     this.longestWindowSeconds = Math.max(this.longestWindowSeconds, rule.windowSeconds);
     const chunk = Math.min(MAX_CHUNK, Math.floor(rule.limit * CHUNK_SHARE));
     if (chunk <= 1) return decide(await this.count(bucket, rule, 1), rule, true);
@@ -121,7 +133,36 @@ export class RateLimiter implements OnApplicationBootstrap, OnApplicationShutdow
   /** Whether `bucket` has already used up its budget in the current window; counts nothing. */
   async exhausted(bucket: string, rule: RateLimit): Promise<RateLimitDecision> {
     if (rule.limit <= 0) return UNLIMITED;
-    return decide(await this.counters.findCurrent(bucket, rule.windowSeconds), rule, false);
+    const decision = decide(
+      await this.counters.findCurrent(bucket, rule.windowSeconds),
+      rule,
+      false,
+    );
+    if (!decision.allowed) this.metrics.recordRateLimitRefusal(limitName(bucket));
+    return decision;
+  }
+
+  /** Counts a refusal, and keeps the bucket's use of its window for the headroom gauge. */
+  private observe(bucket: string, rule: RateLimit, decision: RateLimitDecision): RateLimitDecision {
+    const limit = limitName(bucket);
+    if (!decision.allowed) this.metrics.recordRateLimitRefusal(limit);
+    const expiresAt = performance.now() + decision.retryAfterSeconds * 1000;
+    this.usage.set(bucket, { limit, ratio: Math.min(1, decision.hits / rule.limit), expiresAt });
+    return decision;
+  }
+
+  /** Per kind of limit, the fullest bucket whose window has not ended (by this instance's count). */
+  private peakUsage(): RateLimitUsage[] {
+    const now = performance.now();
+    const peaks = new Map<string, number>();
+    for (const [bucket, usage] of this.usage) {
+      if (usage.expiresAt <= now) {
+        this.usage.delete(bucket);
+        continue;
+      }
+      peaks.set(usage.limit, Math.max(peaks.get(usage.limit) ?? 0, usage.ratio));
+    }
+    return [...peaks].map(([limit, peakRatio]) => ({ limit, peakRatio }));
   }
 
   /** Deletes the counters whose window ended (they would start over anyway). */
@@ -136,6 +177,9 @@ export class RateLimiter implements OnApplicationBootstrap, OnApplicationShutdow
       for (const [bucket, reservation] of this.reservations) {
         if (!reservation.claiming && reservation.expiresAt <= now) this.reservations.delete(bucket);
       }
+      for (const [bucket, usage] of this.usage) {
+        if (usage.expiresAt <= now) this.usage.delete(bucket);
+      }
       this.cleanupRun ??= this.removeExpired()
         .catch((error: unknown) =>
           this.logger.warn({ err: error }, 'could not delete expired rate-limit counters'),
@@ -149,6 +193,19 @@ export class RateLimiter implements OnApplicationBootstrap, OnApplicationShutdow
     clearInterval(this.cleanupTimer);
     await this.cleanupRun;
   }
+}
+
+/** A bucket's share of its budget used in the window that ends at `expiresAt` (performance.now()). */
+interface BucketUsage {
+  limit: string;
+  ratio: number;
+  expiresAt: number;
+}
+
+/** The kind of limit a bucket counts for: its name up to the first colon (`scim:<id>` → `scim`). */
+function limitName(bucket: string): string {
+  const colon = bucket.indexOf(':');
+  return colon < 0 ? bucket : bucket.slice(0, colon);
 }
 
 /** `counting`: the row includes this request (hit), else it is what came before (exhausted). */
