@@ -249,7 +249,10 @@ describe('SCIM /Groups', () => {
       ]);
       expect(response.headers.etag).toBe('W/"2"');
       expect(await memberIds(group.id)).toEqual([users[1], users[2]]);
+      // No members attribute: the members stay (RFC 7644 §3.5.1); an empty list clears them.
       await scim.put(`/Groups/${group.id}`, { displayName: group.displayName }).expect(200);
+      expect(await memberIds(group.id)).toEqual([users[1], users[2]]);
+      await scim.put(`/Groups/${group.id}`, { displayName: group.displayName, members: [] });
       expect(await memberIds(group.id)).toEqual([]);
     });
 

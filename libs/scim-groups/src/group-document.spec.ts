@@ -32,6 +32,19 @@ describe('readGroupDocument', () => {
     });
   });
 
+  it('tells a body without members (a PUT that keeps them) from an empty member list', () => {
+    const read = readGroupDocument({ displayName: 'Renamed' });
+    expect(read).toEqual({ displayName: 'Renamed', externalId: null });
+    expect('memberIds' in read).toBe(false);
+    expect(readGroupDocument({ displayName: 'x', members: [] }).memberIds).toEqual([]);
+    expect(
+      readGroupDocument({
+        displayName: 'x',
+        'urn:ietf:params:scim:schemas:core:2.0:Group:members': [A],
+      }).memberIds,
+    ).toEqual([A]);
+  });
+
   it.each([
     [[], 'invalid_syntax', 'JSON object'],
     [{}, 'invalid_value', 'displayName is required'],

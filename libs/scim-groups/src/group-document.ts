@@ -11,7 +11,12 @@ type Json = Record<string, unknown>;
 
 /** What a SCIM Group body (POST, PUT) says, in domain terms. */
 export interface GroupDocumentInput extends GroupAttributes {
-  memberIds: string[];
+  /**
+   * The members the body lists; undefined when it has no `members` attribute at all (a PUT then
+   * keeps the members, RFC 7644 §3.5.1: an omitted attribute is not asserted). `null` or `[]` is
+   * an empty list: no members.
+   */
+  memberIds?: string[];
 }
 
 const MAX_EXTERNAL_ID_LENGTH = 256;
@@ -128,17 +133,18 @@ export function readGroupAttributes(document: Json): GroupAttributes {
 
 /**
  * Reads a SCIM Group body (POST, PUT): attribute names in any case, unknown and read-only
- * attributes (id, meta, schemas) ignored, members honoured.
+ * attributes (id, meta, schemas) ignored, members honoured when the body has them (`memberIds`
+ * is undefined when it has no `members` key).
  */
 export function readGroupDocument(body: unknown): GroupDocumentInput {
   if (!isObject(body)) {
     throw new DomainError('invalid_syntax', 'The request body must be a SCIM Group JSON object.');
   }
   const membersKey = Object.keys(body).find(isMembersKey);
-  return {
-    ...readGroupAttributes(body),
-    memberIds: membersKey === undefined ? [] : readMembers(body[membersKey]),
-  };
+  const attributes = readGroupAttributes(body);
+  return membersKey === undefined
+    ? attributes
+    : { ...attributes, memberIds: readMembers(body[membersKey]) };
 }
 
 /**

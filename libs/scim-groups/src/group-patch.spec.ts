@@ -66,6 +66,24 @@ describe('planGroupPatch', () => {
       { op: 'add', path: 'urn:ietf:params:scim:schemas:core:2.0:Group:members', value: [A] },
       { op: 'add', userIds: [A] },
     ],
+    // Okta: no type, no $ref, display on some members only, several in one operation.
+    [
+      {
+        op: 'add',
+        path: 'members',
+        value: [{ value: A, display: 'ann@example.com' }, { value: B }],
+      },
+      { op: 'add', userIds: [A, B] },
+    ],
+    [{ op: 'replace', path: 'members', value: null }, { op: 'removeAll' }],
+    [
+      { op: 'remove', path: 'members', value: [{ value: A, display: 'Ann' }, { value: B }] },
+      { op: 'remove', userIds: [A, B] },
+    ],
+    [
+      { op: 'remove', path: 'members', value: [] },
+      { op: 'remove', userIds: [] },
+    ],
   ])('reads %j as a member change', (operation, change) => {
     expect(plan(operation)).toEqual({ attributeOperations: [NO_OP], memberChanges: [change] });
   });
@@ -85,6 +103,13 @@ describe('planGroupPatch', () => {
         { op: 'replace', userIds: [A] },
         { op: 'add', userIds: [B] },
       ],
+    });
+  });
+
+  it('reads Okta\'s "Push now" of an empty group with no path as removing every member', () => {
+    expect(plan({ op: 'replace', value: { displayName: 'Same', members: [] } })).toEqual({
+      attributeOperations: [{ op: 'replace', value: { displayName: 'Same' } }],
+      memberChanges: [{ op: 'removeAll' }],
     });
   });
 

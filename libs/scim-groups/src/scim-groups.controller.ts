@@ -32,7 +32,10 @@ export class ScimGroupsController extends ScimResourceController(
     },
     replace: {
       summary: 'Replace a group and its members (RFC 7644 §3.5.1)',
-      description: 'The members become exactly those in the body.',
+      description:
+        'With `members` in the body, the members become exactly those (`[]` or null: none). ' +
+        'Without `members` they stay as they are (RFC 7644 §3.5.1: not asserted), so a PUT of ' +
+        'displayName alone is a rename. externalId left out is cleared.',
     },
     patch: {
       summary: 'Modify a group and its members (RFC 7644 §3.5.2)',

@@ -18,8 +18,13 @@ import { GroupMembersRepository } from './group-members.repository';
 import { GroupsRepository } from './groups.repository';
 
 export interface ScimGroupWrite extends GroupAttributes {
-  /** The complete member list (POST, PUT). */
-  memberIds: string[];
+  /**
+   * The complete member list (POST, PUT). Undefined: the body had no `members` attribute — a
+   * create makes an empty group, a replace keeps the members (RFC 7644 §3.5.1: an omitted
+   * attribute is not asserted; Okta's PUT-based apps rename a group with a PUT that leaves its
+   * members out). An empty list clears them.
+   */
+  memberIds?: string[];
 }
 
 /**
@@ -44,7 +49,7 @@ export class ScimGroupWrites {
     const displayName = checkDisplayName(write.displayName);
     return translateUniqueViolation(displayName, () =>
       this.dataSource.transaction(async (manager) => {
-        const memberIds = distinct(write.memberIds);
+        const memberIds = distinct(write.memberIds ?? []);
         await this.core.checkMembers(organizationId, memberIds, 'scim', manager);
         const existing = await this.groups.findByDisplayNameForUpdate(
           organizationId,
@@ -98,7 +103,10 @@ export class ScimGroupWrites {
     );
   }
 
-  /** SCIM PUT: the attributes and the complete member list as they should now be. */
+  /**
+   * SCIM PUT: the attributes and the complete member list as they should now be; without a member
+   * list (`memberIds` undefined) the members stay as they are.
+   */
   scimReplace(
     organizationId: string,
     id: string,
@@ -111,7 +119,7 @@ export class ScimGroupWrites {
       id,
       expectedVersion,
       () => write,
-      [{ op: 'replace', userIds: write.memberIds }],
+      write.memberIds === undefined ? [] : [{ op: 'replace', userIds: write.memberIds }],
       actor,
     );
   }
