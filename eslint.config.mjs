@@ -7,7 +7,7 @@ import prettier from 'eslint-config-prettier';
  * The module direction (docs/architecture.md, "Module graph"): which libraries each library may
  * import. Foundation (common) ← domain (identity), protocol (scim), platform (operations) ←
  * admin auth (tenancy) ← SCIM integration settings (integration) ← channels and admin APIs, which
- * never import each other. Only the schema registry (database) reads other libraries' tables
+ * never import each other, except the SCIM root search (scim-search), which asks both SCIM channels. Only the schema registry (database) reads other libraries' tables
  * (`@rollcall/<lib>/entities`), and only the composition root (apps/api) and tests import it.
  */
 const LAYERS = {
@@ -19,6 +19,17 @@ const LAYERS = {
   integration: ['common', 'identity', 'operations', 'scim', 'tenancy'],
   'scim-users': ['common', 'identity', 'operations', 'scim', 'tenancy', 'integration'],
   'scim-groups': ['common', 'identity', 'operations', 'scim', 'tenancy', 'integration'],
+  // The root search (POST /scim/v2/.search) asks both SCIM resource channels' services.
+  'scim-search': [
+    'common',
+    'identity',
+    'operations',
+    'scim',
+    'tenancy',
+    'integration',
+    'scim-users',
+    'scim-groups',
+  ],
   saml: ['common', 'identity', 'operations', 'tenancy', 'integration'],
   users: ['common', 'identity', 'operations', 'tenancy', 'integration'],
   'license-pools': ['common', 'identity', 'operations', 'tenancy', 'integration'],

@@ -10,6 +10,7 @@ import { OperationsModule } from '@rollcall/operations';
 import { SamlModule } from '@rollcall/saml';
 import { ScimModule } from '@rollcall/scim';
 import { ScimGroupsModule } from '@rollcall/scim-groups';
+import { ScimSearchModule } from '@rollcall/scim-search';
 import { ScimUsersModule } from '@rollcall/scim-users';
 import { TenancyModule } from '@rollcall/tenancy';
 import { UsersAdminModule } from '@rollcall/users';
@@ -27,6 +28,7 @@ import { UsersAdminModule } from '@rollcall/users';
     ScimModule,
     ScimUsersModule,
     ScimGroupsModule,
+    ScimSearchModule,
     SamlModule,
     OperationsModule,
     NotificationsModule,

@@ -1,1 +1,2 @@
 export { ScimGroupsModule } from './scim-groups.module';
+export { ScimGroupsService } from './scim-groups.service';

@@ -16,5 +16,6 @@ import { ScimGroupsService } from './scim-groups.service';
   imports: [IdentityModule, IntegrationModule, ScimModule, TenancyModule],
   controllers: [ScimGroupsController, GroupsAdminController],
   providers: [ScimGroupsService, GroupsAdminService],
+  exports: [ScimGroupsService],
 })
 export class ScimGroupsModule {}

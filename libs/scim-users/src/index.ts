@@ -1,1 +1,2 @@
 export { ScimUsersModule } from './scim-users.module';
+export { ScimUsersService } from './scim-users.service';

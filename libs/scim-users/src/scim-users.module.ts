@@ -10,5 +10,6 @@ import { ScimUsersService } from './scim-users.service';
   imports: [IdentityModule, IntegrationModule, ScimModule],
   controllers: [ScimUsersController],
   providers: [ScimUsersService],
+  exports: [ScimUsersService],
 })
 export class ScimUsersModule {}

@@ -9,6 +9,8 @@ export const UNMATCHED_ROUTE = '(unmatched)';
 const CATCH_ALL_ROUTES = new Set(['/{*path}', '*path', '/*path', '*']);
 const SCIM_BASE = '/scim/v2/';
 const SCIM_RESOURCES = new Set(['Users', 'Groups']);
+/** `POST /scim/v2/.search` searches every resource type: counted as resource `root`. */
+const SCIM_ROOT_SEARCH = '.search';
 
 /**
  * Counts every request by its route template (`/api/v1/users/:id`, never the path with its ids) and
@@ -29,9 +31,11 @@ export class HttpMetricsMiddleware implements NestMiddleware {
           : UNMATCHED_ROUTE;
       this.metrics.recordHttpRequest(req.method, route, res.statusCode, seconds);
       if (!route.startsWith(SCIM_BASE)) return;
-      const [resource, rest] = route.slice(SCIM_BASE.length).split('/', 2);
-      if (!resource || !SCIM_RESOURCES.has(resource)) return;
-      const operation = scimOperation(req.method, rest);
+      const [first, rest] = route.slice(SCIM_BASE.length).split('/', 2);
+      const root = first === SCIM_ROOT_SEARCH && rest === undefined;
+      if (!first || (!root && !SCIM_RESOURCES.has(first))) return;
+      const resource = root ? 'root' : first;
+      const operation = scimOperation(req.method, root ? SCIM_ROOT_SEARCH : rest);
       if (!operation) return;
       const error = res.locals[ERROR_OUTCOME] as ErrorOutcome | undefined;
       this.metrics.recordScimOperation(

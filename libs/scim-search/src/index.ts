@@ -1,0 +1,2 @@
+export { ScimSearchModule } from './scim-search.module';
+export { ScimRootSearchService } from './root-search.service';
