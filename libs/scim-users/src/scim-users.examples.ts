@@ -29,6 +29,11 @@ export const SCIM_PATCH_EXAMPLE = {
   Operations: [
     { op: 'Replace', path: 'active', value: 'False' },
     { op: 'replace', path: 'emails[type eq "work"].value', value: 'barbara@example.com' },
+    {
+      op: 'replace',
+      path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department',
+      value: 'Tour Operations',
+    },
   ],
 };
 

@@ -174,7 +174,9 @@ export class ScimUsersService {
         const touchedPool = touched.has(LICENSE_POOL_PATH);
         return {
           profile: input.profile,
-          ...(touchedActive && input.active !== undefined ? { active: input.active } : {}),
+          // `active` removed (or cleared with null): every user has a status, so an unassigned
+          // `active` reads as not active — a deactivation, as active=false (SPEC §2).
+          ...(touchedActive ? { active: input.active ?? false } : {}),
           // Blanked or removed by the patch: blank means the default pool (SPEC §3 rule 3).
           ...(touchedPool ? { licensePoolName: input.licensePoolName ?? null } : {}),
         };

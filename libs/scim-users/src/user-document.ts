@@ -36,6 +36,7 @@ const STRING_LIMITS: Record<string, number> = {
   displayName: 512,
   nickName: 256,
   profileUrl: 2048,
+  $ref: 2048,
   title: 256,
   userType: 128,
   preferredLanguage: 64,
@@ -154,10 +155,12 @@ function readEnterprise(value: unknown): EnterpriseAttributes {
   } else if (isObject(manager)) {
     const m = caseInsensitive(manager);
     const managerValue = readString('value', m('value'), 'manager.value');
+    const ref = readString('$ref', m('$ref'), 'manager.$ref');
     const displayName = readString('displayName', m('displayName'), 'manager.displayName');
-    if (managerValue !== null || displayName !== null) {
+    if (managerValue !== null || ref !== null || displayName !== null) {
       result.manager = {
         ...(managerValue !== null ? { value: managerValue } : {}),
+        ...(ref !== null ? { $ref: ref } : {}),
         ...(displayName !== null ? { displayName } : {}),
       };
     }

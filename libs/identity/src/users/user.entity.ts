@@ -38,7 +38,8 @@ export interface EnterpriseAttributes {
   organization?: string;
   division?: string;
   department?: string;
-  manager?: { value?: string; displayName?: string };
+  /** The manager: its id (`value`), the URI of its resource (`$ref`) and its name, as given. */
+  manager?: { value?: string; $ref?: string; displayName?: string };
 }
 
 /**

@@ -149,7 +149,8 @@ describe('applyPatch: operations without a path', () => {
     expect(result.resource[ENTERPRISE]).toEqual({
       department: 'Sales',
       employeeNumber: '701984',
-      manager: { value: 'm2', displayName: 'Boss' },
+      // Another manager: the former one's display name goes.
+      manager: { value: 'm2' },
     });
     expect(result.resource[ROLLCALL]).toEqual({ licensePoolName: 'Default License Pool' });
     expect(result.resource).not.toHaveProperty(UDEMY_USER_SCHEMA_ALIAS);
@@ -225,14 +226,13 @@ describe('applyPatch: complex attributes', () => {
     expect(result.resource).not.toHaveProperty('name');
   });
 
-  it('takes a bare id as the manager and keeps its read-only displayName', () => {
+  it('takes a bare id as the manager, dropping the display name of the former one', () => {
     const result = patch([{ op: 'replace', path: `${ENTERPRISE}:manager`, value: 'm9' }]);
-    expect(result.resource[ENTERPRISE]).toMatchObject({
-      manager: { value: 'm9', displayName: 'Boss' },
-    });
+    expect(result.resource[ENTERPRISE]).toEqual({ department: 'Sales', manager: { value: 'm9' } });
     expect(result.touched).toEqual([`${ENTERPRISE}:manager`]);
     const bySub = patch([{ op: 'replace', path: `${ENTERPRISE}:manager.value`, value: 'm3' }]);
     expect(bySub.touched).toEqual([`${ENTERPRISE}:manager.value`]);
+    expect(bySub.resource[ENTERPRISE]).toMatchObject({ manager: { value: 'm3' } });
   });
 
   it('drops read-only sub-attributes sent inside a value', () => {
@@ -240,11 +240,66 @@ describe('applyPatch: complex attributes', () => {
       {
         op: 'replace',
         path: `${ENTERPRISE}:manager`,
-        value: { value: 'm4', displayName: 'Other' },
+        value: { value: 'm1', displayName: 'Other' },
       },
     ]);
     expect(result.resource[ENTERPRISE]).toMatchObject({
-      manager: { value: 'm4', displayName: 'Boss' },
+      manager: { value: 'm1', displayName: 'Boss' },
+    });
+  });
+
+  describe('the manager as a reference (value and $ref)', () => {
+    const ref = (id: string) => `https://example.com/scim/v2/Users/${id}`;
+    const withRef = () => ({
+      ...user(),
+      [ENTERPRISE]: { manager: { value: 'm1', $ref: ref('m1'), displayName: 'Boss' } },
+    });
+    const managerAfter = (operations: PatchOperation[]) =>
+      (patch(operations, withRef()).resource[ENTERPRISE] as { manager?: unknown }).manager;
+
+    it('keeps the $ref it is given, by the manager object, its path and the extension object', () => {
+      expect(
+        managerAfter([
+          { op: 'add', path: `${ENTERPRISE}:manager`, value: { value: 'm2', $ref: ref('m2') } },
+        ]),
+      ).toEqual({ value: 'm2', $ref: ref('m2') });
+      expect(
+        managerAfter([{ op: 'replace', path: `${ENTERPRISE}:manager.$ref`, value: ref('x') }]),
+      ).toEqual({ value: 'm1', $ref: ref('x'), displayName: 'Boss' });
+      expect(
+        managerAfter([
+          { op: 'replace', path: ENTERPRISE, value: { manager: { value: 'm3', $ref: ref('m3') } } },
+        ]),
+      ).toEqual({ value: 'm3', $ref: ref('m3') });
+    });
+
+    it('drops the former $ref and display name when value changes, in every shape', () => {
+      for (const operations of [
+        [{ op: 'replace', path: `${ENTERPRISE}:manager`, value: 'm2' }],
+        [{ op: 'replace', path: `${ENTERPRISE}:manager`, value: { value: 'm2' } }],
+        [{ op: 'add', path: `${ENTERPRISE}:manager.value`, value: 'm2' }],
+        [{ op: 'replace', value: { [`${ENTERPRISE}:manager`]: 'm2' } }],
+        [{ op: 'replace', value: { [ENTERPRISE]: { manager: { value: 'm2' } } } }],
+      ]) {
+        expect([operations, managerAfter(operations)]).toEqual([operations, { value: 'm2' }]);
+      }
+    });
+
+    it('keeps them while value stays (in any case) and keeps a $ref written earlier in the request', () => {
+      expect(
+        managerAfter([{ op: 'replace', path: `${ENTERPRISE}:manager`, value: { value: 'M1' } }]),
+      ).toEqual({ value: 'M1', $ref: ref('m1'), displayName: 'Boss' });
+      expect(
+        managerAfter([
+          { op: 'replace', path: `${ENTERPRISE}:manager.$ref`, value: ref('m2') },
+          { op: 'replace', path: `${ENTERPRISE}:manager.value`, value: 'm2' },
+        ]),
+      ).toEqual({ value: 'm2', $ref: ref('m2') });
+    });
+
+    it('removes the reference whole when its value is removed', () => {
+      const result = patch([{ op: 'remove', path: `${ENTERPRISE}:manager.value` }], withRef());
+      expect(result.resource).not.toHaveProperty(ENTERPRISE);
     });
   });
 

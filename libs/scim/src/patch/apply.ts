@@ -17,7 +17,9 @@
  * - add to a multi-valued attribute merges a value with the same `value` (and `type`, when given)
  *   into the existing one instead of duplicating it; a new `primary: true` clears the others;
  * - replace of a single-valued complex attribute sets the given sub-attributes and leaves the others
- *   unchanged (RFC 7644 §3.5.2.3), as add does;
+ *   unchanged (RFC 7644 §3.5.2.3), as add does — except that a reference (`manager`: `value` and
+ *   `$ref`) whose `value` changes loses the `$ref` and display name of the resource it named before,
+ *   unless the request gives new ones;
  * - readOnly attributes → mutability (except `id` set to its current value, a no-op); immutable
  *   ones → mutability only when changing an existing value; removing a required one → invalid_value.
  */
@@ -142,6 +144,8 @@ function assertRemovable(definition: AttributeDefinition, label: string, current
 
 class Patcher {
   readonly touched = new Set<string>();
+  /** Sub-attributes of single-valued complex attributes written so far (lowercase paths). */
+  private readonly writtenSubs = new Set<string>();
 
   constructor(
     readonly document: Record<string, unknown>,
@@ -269,7 +273,12 @@ class Patcher {
       this.remove(located, current);
       return;
     }
-    const next = mergeRecord(isRecord(current) ? current : {}, value);
+    for (const name of [...Object.keys(value.set), ...value.clear]) this.wrote(located, name);
+    const next = this.withoutStaleReference(
+      located,
+      current,
+      mergeRecord(isRecord(current) ? current : {}, value),
+    );
     assertImmutable(located.attribute, located.canonical, current, next);
     if (isPresentValue(next)) this.write(located, next);
     else this.remove(located, current);
@@ -338,8 +347,41 @@ class Patcher {
       assertImmutable(sub, label, currentSub, next);
       writeKey(object, sub.name, next);
     }
-    if (isPresentValue(object)) this.write(located, object);
+    this.wrote(located, sub.name);
+    const result = this.withoutStaleReference(located, current, object);
+    if (isPresentValue(result)) this.write(located, result);
     else this.erase(located);
+  }
+
+  private wrote(located: Located, subName: string): void {
+    this.writtenSubs.add(`${located.canonical}.${subName}`.toLowerCase());
+  }
+
+  /**
+   * A single-valued reference (a complex attribute with `value` and `$ref`, such as the enterprise
+   * `manager`): its `$ref` and display name describe the resource `value` names. When a write
+   * changes `value` to another resource, those of the former one go, unless this request wrote
+   * them itself (in any order: `manager.$ref` then `manager.value` keeps the new `$ref`).
+   */
+  private withoutStaleReference(
+    located: Located,
+    current: unknown,
+    next: Record<string, unknown>,
+  ): Record<string, unknown> {
+    const subs = located.attribute.subAttributes ?? [];
+    const valueSub = findAttribute(subs, 'value');
+    if (!valueSub || !findAttribute(subs, '$ref') || !isRecord(current)) return next;
+    const before = getKey(current, valueSub.name);
+    const after = getKey(next, valueSub.name);
+    if (!isPresentValue(before) || sameScalar(valueSub, before, after)) return next;
+    const result = { ...next };
+    for (const name of REFERENCE_DESCRIPTIONS) {
+      const sub = findAttribute(subs, name);
+      if (sub && !this.writtenSubs.has(`${located.canonical}.${sub.name}`.toLowerCase())) {
+        deleteKey(result, sub.name);
+      }
+    }
+    return result;
   }
 
   /** `emails.value` (no filter): the sub-attribute of every value. */
@@ -515,6 +557,9 @@ class Patcher {
       this.document[key] = schemas.filter((item) => !listed(item));
   }
 }
+
+/** Sub-attributes of a reference that describe the resource it names (withoutStaleReference). */
+const REFERENCE_DESCRIPTIONS = ['$ref', 'display', 'displayName'];
 
 function tryParsePath(text: string): PatchPath | undefined {
   try {

@@ -65,6 +65,7 @@ const PATHS = [
   ENTERPRISE_USER_SCHEMA,
   `${ENTERPRISE_USER_SCHEMA}:manager`,
   `${ENTERPRISE_USER_SCHEMA}:manager.value`,
+  `${ENTERPRISE_USER_SCHEMA}:manager.$ref`,
   `${ENTERPRISE_USER_SCHEMA}:manager.displayName`,
   `${ENTERPRISE_USER_SCHEMA}:department`,
   `${UDEMY_USER_SCHEMA_ALIAS}:licensePoolName`,
@@ -137,7 +138,7 @@ const baseUser = {
   ],
   groups: [{ value: 'g1' }],
   meta: { created: '2024-01-01T00:00:00.000Z' },
-  [ENTERPRISE_USER_SCHEMA]: { manager: { value: 'm1', displayName: 'Boss' } },
+  [ENTERPRISE_USER_SCHEMA]: { manager: { value: 'm1', $ref: '../Users/m1', displayName: 'Boss' } },
 };
 
 const resource: fc.Arbitrary<Record<string, unknown>> = fc.oneof(
