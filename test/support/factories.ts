@@ -54,17 +54,18 @@ export interface ScimTenant extends Tenant {
   baseUrl: string;
 }
 
-/** An enterprise organization with SCIM enabled (bearer by default). */
+/** An enterprise organization with SCIM enabled (bearer by default), set up for `idp`. */
 export async function aScimTenant(
   app: TestApp,
   authMethod: 'bearer' | 'basic' = 'bearer',
+  idp: 'okta' | 'entra' | 'onelogin' | 'jumpcloud' | 'google' | 'other' = 'okta',
 ): Promise<ScimTenant> {
   const tenant = await aTenant(app, { plan: 'enterprise' });
   const response = await app
     .http()
     .post('/api/v1/scim/integration')
     .set('Authorization', tenant.auth)
-    .send({ idp: 'okta', authMethod });
+    .send({ idp, authMethod });
   if (response.status !== 201) {
     throw new Error(`enabling SCIM failed: ${response.status} ${JSON.stringify(response.body)}`);
   }
