@@ -123,12 +123,13 @@ describe('SCIM integration settings', () => {
       .expect(401);
   });
 
-  it('rotates: the old token stops at once, the new one works', async () => {
+  it('rotates with a grace period of 0: the old token stops at once, the new one works', async () => {
     const tenant = await aScimTenant(app);
     const rotated = await app
       .http()
       .post('/api/v1/scim/integration/rotate')
       .set('Authorization', tenant.auth)
+      .send({ gracePeriodHours: 0 })
       .expect(201);
     await scimUsers(tenant.scimAuth).expect(401);
     await scimUsers(`Bearer ${rotated.body.token}`).expect(200);

@@ -65,11 +65,17 @@ describeOnPostgres('SCIM credentials cached on several instances', () => {
     }
   }
 
-  async function rotate(instance: ApiInstance, adminAuth: string): Promise<string> {
+  /** Rotates on `instance`; without a grace period unless one is given. */
+  async function rotate(
+    instance: ApiInstance,
+    adminAuth: string,
+    gracePeriodHours = 0,
+  ): Promise<string> {
     const rotated = await instance.send({
       method: 'POST',
       path: '/api/v1/scim/integration/rotate',
       headers: { Authorization: adminAuth },
+      body: { gracePeriodHours },
     });
     expect(rotated.status).toBe(201);
     return `Bearer ${(rotated.body as { token: string }).token}`;
@@ -82,6 +88,26 @@ describeOnPostgres('SCIM credentials cached on several instances', () => {
     const fresh = await rotate(a, tenant.adminAuth);
     expect(await refusedAfter(b, tenant.scimAuth, since)).toBeLessThan(WITHIN_MS);
     expect(await scimStatus(a, tenant.scimAuth)).toBe(401);
+    expect(await scimStatus(b, fresh)).toBe(200);
+  });
+
+  it('during a grace period both tokens work on both instances; ended early, the old one stops on both within a second', async () => {
+    const tenant = await createScimTenant(a, 'cache-grace', 100);
+    await warm(tenant.scimAuth);
+    const fresh = await rotate(a, tenant.adminAuth, 24);
+    // The old token, cached on both before the rotation, read again on both after it.
+    await warm(tenant.scimAuth);
+    await warm(fresh);
+    const since = performance.now();
+    const ended = await b.send({
+      method: 'DELETE',
+      path: '/api/v1/scim/integration/previous-credentials',
+      headers: { Authorization: tenant.adminAuth },
+    });
+    expect(ended.status).toBe(204);
+    expect(await refusedAfter(b, tenant.scimAuth, since)).toBeLessThan(WITHIN_MS);
+    expect(await refusedAfter(a, tenant.scimAuth, since)).toBeLessThan(WITHIN_MS);
+    expect(await scimStatus(a, fresh)).toBe(200);
     expect(await scimStatus(b, fresh)).toBe(200);
   });
 

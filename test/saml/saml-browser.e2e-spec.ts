@@ -1,8 +1,11 @@
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
+import { SamlMaintenanceWorker } from '../../libs/saml/src/connection/saml-maintenance.worker';
+import { selfSignedCertificate } from '../../libs/saml/src/keys/self-signed';
 import { browserSkipReason, launchChromium, type LaunchedBrowser } from '../support/browser';
 import { aTenant, type Tenant } from '../support/factories';
+import { IDP_KEY } from '../support/saml';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { startTestIdp, type TestIdp } from '../support/test-idp';
 
@@ -10,7 +13,11 @@ import { startTestIdp, type TestIdp } from '../support/test-idp';
  * A person signs in the way they would in production: headless Chromium opens Rollcall's SP-initiated
  * login URL, is redirected to a real SAML IdP (samlify, running in this test on another site),
  * signs in there, and the IdP's auto-submitted form posts the signed response to the ACS, which
- * opens a session and lands on the home page showing the person and their license pool.
+ * opens a session and lands on the home page showing the person and their license pool. The
+ * connection is configured from the IdP's metadata URL, signs its AuthnRequests (the IdP verifies
+ * them against the SP metadata) and requires encrypted assertions (the IdP encrypts to the SP
+ * metadata's certificate); the suite then rolls the SP keys over, rolls the IdP's signing key over
+ * through its metadata, sees an old response refused and an expiring IdP certificate announced.
  */
 const skipReason = browserSkipReason();
 if (skipReason) process.stderr.write(`saml-browser.e2e-spec.ts skipped: ${skipReason}\n`);
@@ -51,11 +58,16 @@ describeInBrowser(
         .send({ name: 'Engineering', capacity: 3 })
         .expect(201);
       idp = await startTestIdp(`${baseUrl}/sso/saml/${tenant.slug}/metadata`, 'localhost');
+      idp.settings.encrypt = 'current';
       await app
         .http()
         .put('/api/v1/sso/saml')
         .set('Authorization', tenant.auth)
-        .send({ idpEntityId: idp.entityId, idpSsoUrl: idp.ssoUrl, idpCertificate: idp.certificate })
+        .send({
+          idpMetadataUrl: idp.metadataUrl,
+          signAuthnRequests: true,
+          requireEncryptedAssertions: true,
+        })
         .expect(200);
       browser = await launchChromium();
       page = browser.context.pages()[0] ?? (await browser.context.newPage());
@@ -84,6 +96,8 @@ describeInBrowser(
       expect(await page.textContent('[data-field=pool]')).toBe('Engineering');
       expect(await page.textContent('[data-field=status]')).toBe('Licensed');
       expect(idp!.requests).toHaveLength(1);
+      // The IdP checked the AuthnRequest's signature with the SP's (only) signing certificate.
+      expect(idp!.verifiedWith).toEqual([0]);
 
       const cookies = await browser!.context.cookies(baseUrl);
       expect(cookies).toEqual([
@@ -128,6 +142,80 @@ describeInBrowser(
       expect(await page.textContent('[role=alert]')).toBe(
         "License pool 'Engineering' is full (1 of 1 seats used)",
       );
+    });
+
+    const signIn = async (email: string) => {
+      await page.goto(`${baseUrl}/sso/saml/${tenant.slug}/login?RelayState=/home`);
+      await page.fill('input[name=email]', email);
+      const [response] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/acs')),
+        page.click('button[type=submit]'),
+      ]);
+      // Let the navigation finish (to /home after a 303), so the next goto is not interrupted.
+      if (response.status() === 303) await page.waitForURL(`${baseUrl}/home`);
+      else await page.waitForLoadState();
+      return response;
+    };
+    const rollover = (step: 'start' | 'finish') =>
+      app!
+        .http()
+        .post(`/api/v1/sso/saml/sp-keys/rollover/${step}`)
+        .set('Authorization', tenant.auth)
+        .send({})
+        .expect(200);
+    const lastReason = async () =>
+      (await app!.http().get('/api/v1/sso/sign-ins').set('Authorization', tenant.auth).expect(200))
+        .body.data[0].reason as string;
+
+    it('keeps signing in through an SP key rollover', async () => {
+      await rollover('start');
+      // An IdP that has not re-imported the metadata still encrypts to the previous key.
+      idp!.settings.encrypt = 'previous';
+      expect((await signIn('ada@example.com')).status()).toBe(303);
+      // The old signing key still signs until the finish: the second of the two in the metadata.
+      expect(idp!.verifiedWith.at(-1)).toBe(1);
+      await rollover('finish');
+      idp!.settings.encrypt = 'current';
+      expect((await signIn('ada@example.com')).status()).toBe(303);
+      expect(idp!.verifiedWith.at(-1)).toBe(0);
+    });
+
+    it("takes in the IdP's next signing certificate from its metadata, and announces its expiry", async () => {
+      const next = await selfSignedCertificate({
+        commonName: 'next-idp-key',
+        notAfter: new Date(Date.now() + 80 * 86_400_000),
+      });
+      idp!.settings.publishedCertificates = [IDP_KEY.cert, next.certificate];
+      idp!.settings.signingKey = { key: next.privateKey, cert: next.certificate };
+      // Not yet fetched: signed with a key Rollcall does not know.
+      expect((await signIn('ada@example.com')).status()).toBe(400);
+      expect(await lastReason()).toBe('invalid_signature');
+      const worker = app!.app.get(SamlMaintenanceWorker);
+      expect(await worker.refreshDue(new Date(Date.now() + 7 * 3_600_000))).toMatchObject({
+        changed: 1,
+      });
+      expect((await signIn('ada@example.com')).status()).toBe(303);
+      expect(await worker.checkCertificateExpiry()).toBe(1);
+      const events = await app!
+        .http()
+        .get('/api/v1/events?types=sso_connection.certificate_expiring')
+        .set('Authorization', tenant.auth)
+        .expect(200);
+      expect(events.body.data).toEqual([
+        expect.objectContaining({ details: expect.objectContaining({ thresholdDays: 90 }) }),
+      ]);
+    });
+
+    it('refuses a response older than the maximum assertion age', async () => {
+      idp!.settings.issueInstantOffsetMs = -10 * 60_000;
+      try {
+        const response = await signIn('ada@example.com');
+        expect(response.status()).toBe(400);
+        expect(await page.textContent('[role=alert]')).toMatch(/was issued 600 s ago/);
+        expect(await lastReason()).toBe('too_old');
+      } finally {
+        idp!.settings.issueInstantOffsetMs = 0;
+      }
     });
   },
 );

@@ -6,6 +6,7 @@ import {
   IDP_ENTITY_ID,
   IDP_KEY,
   IDP_SSO_URL,
+  idpMetadataXml,
   postAcs,
   samlResponseXml,
   sessionCookie,
@@ -74,15 +75,7 @@ describe('SAML SSO sign-in', () => {
 
     it('accepts IdP metadata XML', async () => {
       const tenant = await aTenant(app);
-      const body = IDP_KEY.cert.replace(/-----[A-Z ]+-----|\s/g, '');
-      const metadata = `<?xml version="1.0"?>
-<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="${IDP_ENTITY_ID}">
-  <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
-    <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${body}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
-    <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST" Location="https://idp.test/post"/>
-    <md:SingleSignOnService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect" Location="${IDP_SSO_URL}"/>
-  </md:IDPSSODescriptor>
-</md:EntityDescriptor>`;
+      const metadata = idpMetadataXml();
       const response = await app
         .http()
         .put('/api/v1/sso/saml')

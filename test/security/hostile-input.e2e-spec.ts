@@ -67,6 +67,9 @@ describe('hostile input on every route', () => {
       const path = pathFor(operation, tenant);
       const auth = authorizationFor(operation, tenant);
       if (operation.body?.contentType !== 'application/json' || !path || !auth) return [];
+      // A mangled body that still reads as a rotation would end the SCIM credentials the later
+      // tests use (a second rotation ends the first one's grace); rotations have suites of their own.
+      if (operation.path === '/api/v1/scim/integration/rotate') return [];
       return [{ operation, path, auth, example: exampleOf(document, operation.body.schema) }];
     });
     expect(bodyRoutes.length).toBeGreaterThanOrEqual(15);

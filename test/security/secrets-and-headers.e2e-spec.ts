@@ -104,9 +104,12 @@ describe('secrets in logs and at rest', () => {
     expect(response.status).toBe(201);
     return credentialsOf(organization.id, response.body as ScimCredentialsBody);
   };
-  const rotateScim = async (organization: { id: string; auth: string }) => {
+  const rotateScim = async (organization: { id: string; auth: string }, gracePeriodHours = 0) => {
     const response = await track(
-      http().post('/api/v1/scim/integration/rotate').set('Authorization', organization.auth),
+      http()
+        .post('/api/v1/scim/integration/rotate')
+        .set('Authorization', organization.auth)
+        .send({ gracePeriodHours }),
     );
     expect(response.status).toBe(201);
     return credentialsOf(organization.id, response.body as ScimCredentialsBody);
@@ -240,8 +243,9 @@ describe('secrets in logs and at rest', () => {
         .set('Authorization', `Basic ${Buffer.from(password).toString('base64')}`),
     );
     const oldBasic = scimAuth;
-    scimAuth = await rotateScim(acme);
-    expect((await track(scimClient(app, { scimAuth: oldBasic }).get('/Users'))).status).toBe(401);
+    // With a grace period: the old credentials keep working (and are kept as a digest, below).
+    scimAuth = await rotateScim(acme, 24);
+    expect((await track(scimClient(app, { scimAuth: oldBasic }).get('/Users'))).status).toBe(200);
     scim = scimClient(app, { scimAuth });
     await track(scim.put(`/Users/${aliceId}`, { userName: 'alice@acme.example', active: true }));
     await track(scim.post('/Users', { userName: 'alice@acme.example', password: USER_PASSWORD }));
@@ -359,6 +363,13 @@ describe('secrets in logs and at rest', () => {
         sha256(secret),
       );
     }
+    // The credentials a rotation replaced, working during its grace period.
+    const previous = await app.dataSource.query<{ secret_hash: string }[]>(
+      'SELECT secret_hash FROM scim_previous_credentials',
+    );
+    expect(previous).toHaveLength(1);
+    const replaced = scimSecrets.filter((s) => !s.current).map((s) => sha256(s.secret));
+    expect(replaced).toContain(previous[0]?.secret_hash);
     expect(sessions).toHaveLength(1);
     expect(storedSessionHashes).toEqual(sessions.map(sha256));
   });

@@ -50,6 +50,8 @@ export function testConfig(
       operatorAuthFailures: 1_000_000,
     },
     events: testEventsConfig(),
+    // The SAML worker (metadata refresh, certificate notices) is driven by hand in tests.
+    saml: { worker: false, metadataRefreshHours: 6 },
     ...overrides,
   };
 }

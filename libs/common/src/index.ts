@@ -28,6 +28,14 @@ export {
 } from './logging/start-up-chatter';
 export * from './security/secrets';
 export { ServerKeys } from './security/server-keys';
+export {
+  KEY_FILE_NAME,
+  keyFromDataDir,
+  type KeySource,
+  SecretBox,
+  SERVER_KEY_PURPOSE,
+} from './security/secret-box';
+export * from './security/url-guard';
 export { CommonModule } from './common.module';
 export * from './http/pagination';
 export { escapeRegExp } from './text';

@@ -6,10 +6,16 @@ import {
   OutboxMessageEntity,
   UserEntity,
 } from '@rollcall/identity/entities';
-import { ScimIntegrationEntity, ScimRequestLogEntity } from '@rollcall/integration/entities';
 import {
+  ScimIntegrationEntity,
+  ScimPreviousCredentialEntity,
+  ScimRequestLogEntity,
+} from '@rollcall/integration/entities';
+import {
+  SamlCertificateNoticeEntity,
   SamlConnectionEntity,
   SamlPendingRequestEntity,
+  SamlSpKeyEntity,
   SamlUsedAssertionEntity,
   SignInAttemptEntity,
   WebSessionEntity,
@@ -27,12 +33,15 @@ export const ENTITIES = [
   GroupEntity,
   GroupMemberEntity,
   ScimIntegrationEntity,
+  ScimPreviousCredentialEntity,
   ScimRequestLogEntity,
   SamlConnectionEntity,
   SamlPendingRequestEntity,
   SamlUsedAssertionEntity,
   WebSessionEntity,
   SignInAttemptEntity,
+  SamlSpKeyEntity,
+  SamlCertificateNoticeEntity,
 ];
 
 export { MIGRATIONS };

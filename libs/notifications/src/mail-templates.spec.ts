@@ -3,6 +3,7 @@ import {
   credentialsExpiringMail,
   reactivationMail,
   retryDelayMs,
+  samlCertificateExpiringMail,
 } from './mail-templates';
 
 describe('retryDelayMs', () => {
@@ -42,5 +43,22 @@ describe('mail texts', () => {
     expect(expired.subject).toBe('Acme: SCIM token expired, provisioning has stopped');
     expect(expired.text).toContain('expired on 2028-11-22 03:00 UTC');
     expect(expired.text).toContain(facts.settingsUrl);
+  });
+
+  it('names the IdP certificate, its expiry and what to do', () => {
+    const mail = samlCertificateExpiringMail({
+      organizationName: 'Acme',
+      subject: 'CN=Okta',
+      fingerprintSha256: 'AB:CD',
+      validTo: new Date('2028-11-22T03:00:00Z'),
+      thresholdDays: 30,
+      settingsUrl: 'https://id.example.com/api/v1/sso/saml',
+    });
+    expect(mail.subject).toBe(
+      "Acme: the SAML identity provider's signing certificate expires on 2028-11-22",
+    );
+    expect(mail.text).toContain('expires on 2028-11-22 03:00 UTC\n(in 30 days or less)');
+    expect(mail.text).toContain('SHA-256 fingerprint: AB:CD');
+    expect(mail.text).toContain('https://id.example.com/api/v1/sso/saml');
   });
 });

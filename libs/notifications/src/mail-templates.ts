@@ -59,6 +59,33 @@ export function credentialsExpiredMail(facts: ExpiryFacts): Mail {
   };
 }
 
+/** The previous SCIM credentials (kept for a rotation's grace period) expire before it ends. */
+export function previousCredentialsExpiringMail(facts: ExpiryFacts): Mail {
+  return {
+    subject: `${facts.organizationName}: previous SCIM token expires on ${day(facts.expiresAt).slice(0, 10)}`,
+    text:
+      `The previous SCIM credentials of ${facts.organizationName}, which still work during the grace\n` +
+      `period of the last rotation, expire on ${day(facts.expiresAt)}, before that period ends.\n\n` +
+      `Make sure your identity provider uses the current credentials by then. Status (with the last\n` +
+      `use of each credential): ${facts.settingsUrl}\n` +
+      SIGNATURE,
+  };
+}
+
+/** The previous SCIM credentials expired during a rotation's grace period. */
+export function previousCredentialsExpiredMail(facts: ExpiryFacts): Mail {
+  return {
+    subject: `${facts.organizationName}: previous SCIM token expired`,
+    text:
+      `The previous SCIM credentials of ${facts.organizationName} expired on ${day(facts.expiresAt)},\n` +
+      `during the grace period of the last rotation: SCIM requests with them are now refused (401).\n` +
+      `The current credentials are not affected.\n\n` +
+      `If your identity provider still uses the previous credentials, enter the current ones.\n` +
+      `Status (with the last use of each credential): ${facts.settingsUrl}\n` +
+      SIGNATURE,
+  };
+}
+
 export interface WebhookDisabledFacts {
   organizationName: string;
   /** The endpoint's URL without its query string (which may hold a token). */
@@ -78,6 +105,30 @@ export function webhookEndpointDisabledMail(facts: WebhookDisabledFacts): Mail {
       `\nNo event is lost: the endpoint keeps its place in the event log. Once the receiver works\n` +
       `again, enable the endpoint (PATCH ${facts.endpointUrl} with {"enabled": true}) and it\n` +
       `receives every event since, in order. The delivery log: ${facts.endpointUrl}/deliveries\n` +
+      SIGNATURE,
+  };
+}
+
+export interface SamlCertificateExpiryFacts {
+  organizationName: string;
+  subject: string;
+  fingerprintSha256: string;
+  validTo: Date;
+  thresholdDays: number;
+  settingsUrl: string;
+}
+
+export function samlCertificateExpiringMail(facts: SamlCertificateExpiryFacts): Mail {
+  return {
+    subject: `${facts.organizationName}: the SAML identity provider's signing certificate expires on ${day(facts.validTo).slice(0, 10)}`,
+    text:
+      `The signing certificate of ${facts.organizationName}'s SAML identity provider expires on ${day(facts.validTo)}\n` +
+      `(in ${facts.thresholdDays} days or less). Subject: ${facts.subject}\n` +
+      `SHA-256 fingerprint: ${facts.fingerprintSha256}\n\n` +
+      `After that date, sign-ins signed with it are refused. Before then, have the identity provider\n` +
+      `make its next signing certificate and give it to Rollcall beside the current one\n` +
+      `(PUT /api/v1/sso/saml with both certificates, or the IdP's metadata URL, which Rollcall\n` +
+      `reads again every few hours). Status: ${facts.settingsUrl}\n` +
       SIGNATURE,
   };
 }

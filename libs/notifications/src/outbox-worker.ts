@@ -20,8 +20,11 @@ import {
   credentialsExpiredMail,
   credentialsExpiringMail,
   type Mail,
+  previousCredentialsExpiredMail,
+  previousCredentialsExpiringMail,
   reactivationMail,
   retryDelayMs,
+  samlCertificateExpiringMail,
   webhookEndpointDisabledMail,
 } from './mail-templates';
 import { Mailer } from './mailer';
@@ -125,7 +128,11 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
         const count = await this.outbox.enqueueForAdmins(
           notice.organizationId,
           notice.kind === 'expired' ? 'scim_credentials_expired' : 'scim_credentials_expiring',
-          { integrationId: notice.integrationId, expiresAt: notice.expiresAt.toISOString() },
+          {
+            integrationId: notice.integrationId,
+            credential: notice.credential,
+            expiresAt: notice.expiresAt.toISOString(),
+          },
           manager,
         );
         if (count === 0) {
@@ -210,12 +217,16 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
           expiresAt,
           settingsUrl: `${this.config.publicUrl}/api/v1/scim/integration`,
         };
-        return {
-          mail:
-            message.kind === 'scim_credentials_expired'
-              ? credentialsExpiredMail(facts)
-              : credentialsExpiringMail(facts),
-        };
+        const expired = message.kind === 'scim_credentials_expired';
+        // Notices of the credentials a rotation replaced, during its grace period (libs/integration).
+        if (message.payload['credential'] === 'previous') {
+          return {
+            mail: expired
+              ? previousCredentialsExpiredMail(facts)
+              : previousCredentialsExpiringMail(facts),
+          };
+        }
+        return { mail: expired ? credentialsExpiredMail(facts) : credentialsExpiringMail(facts) };
       }
       case 'webhook_endpoint_disabled': {
         const endpointId = message.payload['endpointId'];
@@ -232,6 +243,23 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
             endpointUrl: `${this.config.publicUrl}/api/v1/webhooks/${endpointId}`,
             failingSince: Number.isNaN(failingSince.getTime()) ? new Date() : failingSince,
             lastError: typeof lastError === 'string' ? lastError : null,
+          }),
+        };
+      }
+      case 'saml_certificate_expiring': {
+        const { subject, fingerprintSha256, thresholdDays } = message.payload;
+        const validTo = new Date(String(message.payload['validTo']));
+        if (typeof fingerprintSha256 !== 'string' || Number.isNaN(validTo.getTime())) {
+          return { skip: 'no certificate in the payload' };
+        }
+        return {
+          mail: samlCertificateExpiringMail({
+            organizationName: organization.name,
+            subject: typeof subject === 'string' ? subject : '',
+            fingerprintSha256,
+            validTo,
+            thresholdDays: typeof thresholdDays === 'number' ? thresholdDays : 90,
+            settingsUrl: `${this.config.publicUrl}/api/v1/sso/saml`,
           }),
         };
       }

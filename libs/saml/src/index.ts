@@ -1,1 +1,2 @@
 export { SamlModule } from './saml.module';
+export { SamlMaintenanceWorker } from './connection/saml-maintenance.worker';

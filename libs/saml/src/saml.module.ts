@@ -2,12 +2,16 @@ import { Module } from '@nestjs/common';
 import { IdentityModule } from '@rollcall/identity';
 import { IntegrationModule } from '@rollcall/integration';
 import { OperationsModule } from '@rollcall/operations';
+import { SecretBox } from '@rollcall/common';
 import { TenancyModule } from '@rollcall/tenancy';
 import { SamlConnectionsRepository } from './connection/saml-connections.repository';
 import { SamlConnectionsService } from './connection/saml-connections.service';
+import { SamlMaintenanceWorker } from './connection/saml-maintenance.worker';
 import { SamlAdminController } from './http/saml-admin.controller';
 import { SamlController } from './http/saml.controller';
 import { SessionController } from './http/session.controller';
+import { SamlSpKeysRepository } from './keys/saml-sp-keys.repository';
+import { SamlSpKeysService } from './keys/saml-sp-keys.service';
 import { SignInAttemptsRepository } from './log/sign-in-attempts.repository';
 import { SignInLogService } from './log/sign-in-log.service';
 import { WebSessionsRepository } from './sessions/web-sessions.repository';
@@ -34,6 +38,11 @@ import { SamlUsedAssertionsRepository } from './sign-in/saml-used-assertions.rep
     WebSessionsService,
     SignInAttemptsRepository,
     SignInLogService,
+    SecretBox,
+    SamlSpKeysRepository,
+    SamlSpKeysService,
+    SamlMaintenanceWorker,
   ],
+  exports: [SamlMaintenanceWorker],
 })
 export class SamlModule {}

@@ -81,6 +81,17 @@ describe('loadConfig', () => {
     expect(set.metricsToken).toBe('a-long-enough-metrics-token');
   });
 
+  it('reads the SAML worker settings', () => {
+    expect(loadConfig({}).saml).toEqual({ worker: true, metadataRefreshHours: 6 });
+    expect(
+      loadConfig({ ROLLCALL_SAML_WORKER: 'false', ROLLCALL_SAML_METADATA_REFRESH_HOURS: '24' })
+        .saml,
+    ).toEqual({ worker: false, metadataRefreshHours: 24 });
+    expect(() => loadConfig({ ROLLCALL_SAML_METADATA_REFRESH_HOURS: '0' })).toThrow(
+      /ROLLCALL_SAML_METADATA_REFRESH_HOURS must be a whole number from 1 to 168/,
+    );
+  });
+
   it('reads rate limits, with defaults an IdP’s initial sync stays under', () => {
     expect(loadConfig({}).rateLimits).toEqual({
       windowSeconds: 60,

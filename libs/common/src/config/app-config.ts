@@ -64,6 +64,15 @@ export interface AppConfig {
   metricsToken: string | undefined;
   rateLimits: RateLimitConfig;
   events: EventsConfig;
+  saml: SamlWorkerConfig;
+}
+
+/** The SAML worker (docs/saml.md): IdP metadata refresh and certificate expiry notices. */
+export interface SamlWorkerConfig {
+  /** Run it on this instance (ROLLCALL_SAML_WORKER, default true; off in tests, driven by hand). */
+  worker: boolean;
+  /** How often each connection's IdP metadata URL is fetched again (ROLLCALL_SAML_METADATA_REFRESH_HOURS, default 6). */
+  metadataRefreshHours: number;
 }
 
 /** The event log and what delivers it (docs/events.md). */
@@ -266,6 +275,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
   };
 
+  const saml: SamlWorkerConfig = {
+    worker: read.boolean('ROLLCALL_SAML_WORKER', true),
+    metadataRefreshHours: read.integer('ROLLCALL_SAML_METADATA_REFRESH_HOURS', 6, 1, 24 * 7),
+  };
+
   if (read.problems.length > 0) throw new ConfigValidationError(read.problems);
   return {
     env: runtime,
@@ -282,5 +296,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     metricsToken,
     rateLimits,
     events,
+    saml,
   };
 }

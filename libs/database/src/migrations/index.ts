@@ -13,6 +13,8 @@ import { ServerKeys1795426000000 } from './1795426000000-ServerKeys';
 import { EventLog1795428000000 } from './1795428000000-EventLog';
 import { Webhooks1795430000000 } from './1795430000000-Webhooks';
 import { EventPublishers1795432000000 } from './1795432000000-EventPublishers';
+import { SamlBreadth1795440000000 } from './1795440000000-SamlBreadth';
+import { ScimPreviousCredentials1795438000000 } from './1795438000000-ScimPreviousCredentials';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -30,4 +32,6 @@ export const MIGRATIONS: MigrationClass[] = [
   EventLog1795428000000,
   Webhooks1795430000000,
   EventPublishers1795432000000,
+  ScimPreviousCredentials1795438000000,
+  SamlBreadth1795440000000,
 ];

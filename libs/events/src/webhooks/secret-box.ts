@@ -1,70 +1,21 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig, ServerKeys } from '@rollcall/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { SecretBox } from '@rollcall/common';
 
-/** The key file the embedded default keeps in its data folder (mode 0600). */
-export const KEY_FILE_NAME = 'webhook-secret.key';
-/** The server_keys purpose of the key kept in PostgreSQL when none is configured. */
-export const SERVER_KEY_PURPOSE = 'webhook-secrets';
-const FORMAT = 'v1';
-
-/** Where the key that encrypts webhook signing secrets comes from. */
-export type KeySource = 'configured' | 'key-file' | 'database';
+// The box itself lives in libs/common (SAML keeps its private keys in it too).
+export {
+  KEY_FILE_NAME,
+  keyFromDataDir,
+  type KeySource,
+  SERVER_KEY_PURPOSE,
+} from '@rollcall/common';
 
 /**
- * The key file in `dataDir`: read when it is there, else made (32 random bytes, base64, readable by
- * this user only). Two processes racing to make it agree: the loser reads the winner's file.
- */
-export function keyFromDataDir(dataDir: string): Buffer {
-  const path = join(dataDir, KEY_FILE_NAME);
-  const read = (): Buffer => {
-    const key = Buffer.from(readFileSync(path, 'utf8').trim(), 'base64');
-    if (key.length !== 32) {
-      throw new Error(`${path} must hold 32 bytes as base64 (the webhook secret key)`);
-    }
-    return key;
-  };
-  try {
-    return read();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  mkdirSync(dataDir, { recursive: true });
-  try {
-    writeFileSync(path, `${randomBytes(32).toString('base64')}\n`, { flag: 'wx', mode: 0o600 });
-    chmodSync(path, 0o600);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-  }
-  return read();
-}
-
-/**
- * Encrypts webhook signing secrets at rest (AES-256-GCM, a random IV each time, the endpoint id as
- * associated data so a ciphertext cannot be moved to another endpoint). The key is
- * ROLLCALL_WEBHOOK_SECRET_KEY; unset, the embedded database keeps a generated one in its data
- * folder, and PostgreSQL (outside production, where it is required) one in the server_keys table,
- * with a warning at boot: whoever can read the database can then read the secrets too.
+ * Encrypts webhook signing secrets at rest (the endpoint id as associated data), with a warning at
+ * boot when the key is kept in PostgreSQL itself (ROLLCALL_WEBHOOK_SECRET_KEY unset).
  */
 @Injectable()
-export class WebhookSecretBox implements OnApplicationBootstrap {
+export class WebhookSecretBox extends SecretBox implements OnApplicationBootstrap {
   private readonly logger = new Logger(WebhookSecretBox.name);
-  private key: Promise<Buffer> | undefined;
-
-  constructor(
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
-    private readonly serverKeys: ServerKeys,
-  ) {}
-
-  get source(): KeySource {
-    const database = this.config.database;
-    if (this.config.events.webhooks.secretKey) return 'configured';
-    return database.kind === 'embedded' && !database.dataDir.startsWith('memory://')
-      ? 'key-file'
-      : 'database';
-  }
 
   onApplicationBootstrap(): void {
     if (this.source === 'database' && this.config.database.kind === 'postgres') {
@@ -72,49 +23,5 @@ export class WebhookSecretBox implements OnApplicationBootstrap {
         'ROLLCALL_WEBHOOK_SECRET_KEY is not set: webhook signing secrets are encrypted with a key kept in the database itself. Set it (32 random bytes, base64) before production.',
       );
     }
-  }
-
-  async encrypt(secret: string, endpointId: string): Promise<string> {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', await this.getKey(), iv);
-    cipher.setAAD(Buffer.from(endpointId, 'utf8'));
-    const body = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
-    return [FORMAT, ...[iv, cipher.getAuthTag(), body].map((p) => p.toString('base64url'))].join(
-      '.',
-    );
-  }
-
-  async decrypt(sealed: string, endpointId: string): Promise<string> {
-    const [format, iv, tag, body] = sealed.split('.');
-    if (format !== FORMAT || !iv || !tag || !body) {
-      throw new Error('webhook secret: not a sealed secret of this version');
-    }
-    const decipher = createDecipheriv(
-      'aes-256-gcm',
-      await this.getKey(),
-      Buffer.from(iv, 'base64url'),
-    );
-    decipher.setAAD(Buffer.from(endpointId, 'utf8'));
-    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-    return Buffer.concat([
-      decipher.update(Buffer.from(body, 'base64url')),
-      decipher.final(),
-    ]).toString('utf8');
-  }
-
-  private getKey(): Promise<Buffer> {
-    this.key ??= this.loadKey();
-    this.key.catch(() => (this.key = undefined));
-    return this.key;
-  }
-
-  private async loadKey(): Promise<Buffer> {
-    const configured = this.config.events.webhooks.secretKey;
-    if (configured) return configured;
-    const database = this.config.database;
-    if (this.source === 'key-file' && database.kind === 'embedded') {
-      return keyFromDataDir(database.dataDir);
-    }
-    return this.serverKeys.key(SERVER_KEY_PURPOSE);
   }
 }

@@ -30,12 +30,14 @@ export const EVENT_TYPES = [
   'group.members_removed',
   'scim_integration.enabled',
   'scim_integration.credentials_rotated',
+  'scim_integration.previous_credentials_revoked',
   'scim_integration.credentials_expiring',
   'scim_integration.credentials_expired',
   'scim_integration.disabled',
   'sso_connection.created',
   'sso_connection.updated',
   'sso_connection.deleted',
+  'sso_connection.certificate_expiring',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -14,6 +14,7 @@ export const OUTBOX_KINDS = [
   'scim_credentials_expiring',
   'scim_credentials_expired',
   'webhook_endpoint_disabled',
+  'saml_certificate_expiring',
 ] as const;
 export type OutboxKind = (typeof OUTBOX_KINDS)[number];
 

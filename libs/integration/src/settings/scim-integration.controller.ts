@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import {
+  ApiBody,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -12,6 +13,7 @@ import { AdminAuth, OrganizationId, RequestActor } from '@rollcall/tenancy';
 import {
   ScimCredentialsResponseDto,
   ScimIntegrationEnableDto,
+  ScimIntegrationRotateDto,
   ScimIntegrationStatusResponseDto,
 } from './scim-integration.dto';
 import { ScimIntegrationService } from './scim-integration.service';
@@ -53,22 +55,52 @@ export class ScimIntegrationController {
   @HttpCode(201)
   @ApiOperation({
     summary: 'Rotate the SCIM credentials',
-    description: 'The old credentials stop working at once. The new ones are shown only once.',
+    description:
+      'Issues new credentials, shown only once. The replaced ones keep working for `gracePeriodHours` (default 24, 0 to 720; 0 stops them at once) so the IdP can be switched without a gap; the status lists both until then. At most two credentials work at a time: credentials still in the grace period of an earlier rotation stop at once. The body may be left out.',
+  })
+  @ApiBody({
+    type: ScimIntegrationRotateDto,
+    required: false,
+    examples: {
+      default: { summary: 'The replaced credentials work for 24 hours', value: {} },
+      week: { summary: 'A week to update the IdP', value: { gracePeriodHours: 168 } },
+      atOnce: { summary: 'The replaced credentials stop at once', value: { gracePeriodHours: 0 } },
+    },
   })
   @ApiCreatedResponse({ type: ScimCredentialsResponseDto })
-  @ApiProblems('not_found')
+  @ApiProblems('validation_failed', 'not_found')
   async rotate(
     @OrganizationId() organizationId: string,
     @RequestActor() actor: Actor,
+    @Body() body: ScimIntegrationRotateDto,
   ): Promise<ScimCredentialsResponseDto> {
-    return ScimCredentialsResponseDto.from(await this.integration.rotate(organizationId, actor));
+    return ScimCredentialsResponseDto.from(
+      await this.integration.rotate(organizationId, actor, body.gracePeriodHours),
+    );
+  }
+
+  @Delete('previous-credentials')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'End the grace period of the previous SCIM credentials',
+    description:
+      'The credentials the last rotation replaced stop working at once, on every instance within a second (SCIM answers 401); the current ones are untouched. 404 when no previous credentials are in a grace period.',
+  })
+  @ApiNoContentResponse({ description: 'The previous credentials no longer work' })
+  @ApiProblems('not_found')
+  async endGracePeriod(
+    @OrganizationId() organizationId: string,
+    @RequestActor() actor: Actor,
+  ): Promise<void> {
+    await this.integration.endGracePeriod(organizationId, actor);
   }
 
   @Delete()
   @HttpCode(204)
   @ApiOperation({
     summary: 'Disable SCIM provisioning',
-    description: 'Every SCIM call answers 401 afterwards; users keep their state.',
+    description:
+      'Every SCIM call answers 401 afterwards, with the current and the previous credentials alike (both are deleted); users keep their state.',
   })
   @ApiNoContentResponse({ description: 'SCIM is disabled' })
   @ApiProblems('not_found')

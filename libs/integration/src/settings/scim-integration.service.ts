@@ -11,14 +11,19 @@ import {
   hashSecret,
   secretMatchesHash,
 } from '@rollcall/common';
-import { type Actor, EventLog, type EventType, OrganizationsService } from '@rollcall/identity';
+import { type Actor, EventLog, type NewEvent, OrganizationsService } from '@rollcall/identity';
 import {
   type IdentityProvider,
   type ScimAuthMethod,
   type ScimIntegrationEntity,
 } from './scim-integration.entity';
 import { ScimCredentialCache } from './scim-credential-cache';
-import { ScimIntegrationsRepository } from './scim-integrations.repository';
+import {
+  type CredentialRole,
+  type CredentialRow,
+  ScimIntegrationsRepository,
+} from './scim-integrations.repository';
+import type { ScimPreviousCredentialEntity } from './scim-previous-credential.entity';
 
 /** Credentials last two years (SPEC §6); admins are warned during the last 30 days. */
 /** What a SCIM request presented in its Authorization header. */
@@ -31,20 +36,46 @@ const DAY_MS = 86_400_000;
 const TOKEN_FORMAT = /^rcscim_([A-Za-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 const USERNAME_FORMAT = /^scim-([A-Za-z0-9]{12})$/;
 const LAST_USED_RESOLUTION_MS = 60_000;
+const HOUR_MS = 3_600_000;
+/** The grace period of a rotation when the admin names none, and the longest one (30 days). */
+export const DEFAULT_GRACE_PERIOD_HOURS = 24;
+export const MAX_GRACE_PERIOD_HOURS = 720;
+
+/** One live credential as the integration status shows it (never the secret). */
+export interface ScimCredentialStatus {
+  /** `current`: the latest issued; `previous`: the one the last rotation replaced, in its grace. */
+  role: CredentialRole;
+  /** Bearer tokens: their public start (`rcscim_<id>`), to tell which one an IdP holds. */
+  tokenPrefix: string | null;
+  /** HTTP Basic: the username. */
+  username: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+  /** Previous credential only: it stops working then (or at `expiresAt`, if that comes first). */
+  graceEndsAt: Date | null;
+  lastUsedAt: Date | null;
+  expiringSoon: boolean;
+  expired: boolean;
+}
 
 export interface ScimIntegrationStatus {
   enabled: boolean;
   idp: IdentityProvider | null;
   authMethod: ScimAuthMethod | null;
   baseUrl: string;
-  /** The HTTP Basic username (not a secret) when authMethod is basic. */
+  /** The HTTP Basic username (not a secret) of the current credential when authMethod is basic. */
   username: string | null;
   createdAt: Date | null;
   rotatedAt: Date | null;
+  /** The current credential's expiry, as are expiringSoon, expired and lastUsedAt. */
   expiresAt: Date | null;
   expiringSoon: boolean;
   expired: boolean;
   lastUsedAt: Date | null;
+  /** When the previous credential stops working; null when there is none in a grace period. */
+  graceEndsAt: Date | null;
+  /** The live credentials: the current one, then the previous one while its grace lasts. */
+  credentials: ScimCredentialStatus[];
 }
 
 /** The credentials as shown once, when created or rotated. */
@@ -63,6 +94,8 @@ export interface ScimPrincipal {
 export interface ScimExpiryNotice {
   organizationId: string;
   integrationId: string;
+  /** Whose expiry: the current credential's, or the previous one's (before its grace ends). */
+  credential: CredentialRole;
   kind: 'expiring' | 'expired';
   expiresAt: Date;
 }
@@ -93,10 +126,15 @@ export class ScimIntegrationService implements OnModuleDestroy {
   }
 
   async status(organizationId: string): Promise<ScimIntegrationStatus> {
-    return this.statusOf(await this.integrations.findByOrganization(organizationId));
+    const integration = await this.integrations.findByOrganization(organizationId);
+    const previous = integration ? await this.integrations.findPrevious(integration.id) : null;
+    return this.statusOf(integration, previous);
   }
 
-  private statusOf(integration: ScimIntegrationEntity | null): ScimIntegrationStatus {
+  private statusOf(
+    integration: ScimIntegrationEntity | null,
+    previous: ScimPreviousCredentialEntity | null,
+  ): ScimIntegrationStatus {
     if (!integration) {
       return {
         enabled: false,
@@ -110,39 +148,77 @@ export class ScimIntegrationService implements OnModuleDestroy {
         expiringSoon: false,
         expired: false,
         lastUsedAt: null,
+        graceEndsAt: null,
+        credentials: [],
       };
     }
     const now = Date.now();
-    const expiresIn = integration.expiresAt.getTime() - now;
+    const describe = (
+      role: CredentialRole,
+      credentialId: string,
+      fields: Pick<ScimCredentialStatus, 'createdAt' | 'expiresAt' | 'graceEndsAt' | 'lastUsedAt'>,
+    ): ScimCredentialStatus => {
+      const expiresIn = fields.expiresAt.getTime() - now;
+      const bearer = integration.authMethod === 'bearer';
+      return {
+        role,
+        tokenPrefix: bearer ? `rcscim_${credentialId}` : null,
+        username: bearer ? null : `scim-${credentialId}`,
+        ...fields,
+        expiringSoon: expiresIn > 0 && expiresIn <= EXPIRY_WARNING_DAYS * DAY_MS,
+        expired: expiresIn <= 0,
+      };
+    };
+    const current = describe('current', integration.credentialId, {
+      createdAt: integration.rotatedAt ?? integration.createdAt,
+      expiresAt: integration.expiresAt,
+      graceEndsAt: null,
+      lastUsedAt: integration.lastUsedAt,
+    });
+    const inGrace = previous !== null && previous.graceEndsAt.getTime() > now;
+    const credentials = [current];
+    if (inGrace) {
+      credentials.push(
+        describe('previous', previous.credentialId, {
+          createdAt: previous.issuedAt,
+          expiresAt: previous.expiresAt,
+          graceEndsAt: previous.graceEndsAt,
+          lastUsedAt: previous.lastUsedAt,
+        }),
+      );
+    }
     return {
       enabled: true,
       idp: integration.idp,
       authMethod: integration.authMethod,
       baseUrl: this.baseUrl,
-      username: integration.authMethod === 'basic' ? `scim-${integration.credentialId}` : null,
+      username: current.username,
       createdAt: integration.createdAt,
       rotatedAt: integration.rotatedAt,
       expiresAt: integration.expiresAt,
-      expiringSoon: expiresIn > 0 && expiresIn <= EXPIRY_WARNING_DAYS * DAY_MS,
-      expired: expiresIn <= 0,
+      expiringSoon: current.expiringSoon,
+      expired: current.expired,
       lastUsedAt: integration.lastUsedAt,
+      graceEndsAt: inGrace ? previous.graceEndsAt : null,
+      credentials,
     };
   }
 
   /** The event of a change to the integration, with its status after it (never a secret). */
-  private record(
-    type: EventType,
+  private async record(
+    event: NewEvent,
     organizationId: string,
     integrationId: string,
     after: ScimIntegrationEntity | null,
     actor: Actor,
     manager: EntityManager,
   ): Promise<void> {
-    return this.events.record(
+    const previous = after ? await this.integrations.findPrevious(after.id, manager) : null;
+    await this.events.record(
       organizationId,
       { type: 'scim_integration', id: integrationId },
-      [{ type }],
-      scimIntegrationView(this.statusOf(after)),
+      [event],
+      scimIntegrationView(this.statusOf(after, previous)),
       actor,
       manager,
     );
@@ -187,7 +263,7 @@ export class ScimIntegrationService implements OnModuleDestroy {
         manager,
       );
       await this.record(
-        'scim_integration.enabled',
+        { type: 'scim_integration.enabled' },
         organizationId,
         saved.id,
         saved,
@@ -200,24 +276,65 @@ export class ScimIntegrationService implements OnModuleDestroy {
     return credentials;
   }
 
-  /** New credentials; the old ones stop working at once. */
-  async rotate(organizationId: string, actor: Actor): Promise<ScimCredentials> {
+  /**
+   * New credentials (shown once). The replaced ones keep working for `gracePeriodHours` (0: they
+   * stop at once; expired ones always do), so the IdP can be switched without a gap. At most two
+   * credentials are live: a credential still in the grace of an earlier rotation stops now.
+   */
+  async rotate(
+    organizationId: string,
+    actor: Actor,
+    gracePeriodHours = DEFAULT_GRACE_PERIOD_HOURS,
+  ): Promise<ScimCredentials> {
     const credentials = await this.dataSource.transaction(async (manager) => {
       const integration = await this.integrations.lockByOrganization(organizationId, manager);
       if (!integration) throw notEnabled();
+      const now = new Date();
+      const oldest = await this.integrations.findPrevious(integration.id, manager);
+      if (oldest) await this.integrations.deletePrevious(integration.id, manager);
+      let graceEndsAt: Date | null = null;
+      if (gracePeriodHours > 0 && integration.expiresAt.getTime() > now.getTime()) {
+        graceEndsAt = new Date(now.getTime() + Math.round(gracePeriodHours * HOUR_MS));
+        await this.integrations.insertPrevious(
+          {
+            integrationId: integration.id,
+            credentialId: integration.credentialId,
+            secretHash: integration.secretHash,
+            issuedAt: integration.rotatedAt ?? integration.createdAt,
+            expiresAt: integration.expiresAt,
+            graceEndsAt,
+            lastUsedAt: integration.lastUsedAt,
+            expiryWarningSentAt: integration.expiryWarningSentAt,
+            expiredNoticeSentAt: integration.expiredNoticeSentAt,
+          },
+          manager,
+        );
+      }
       const { credentialId, secret, secretHash } = newCredential();
       Object.assign(integration, {
         credentialId,
         secretHash,
         expiresAt: expiryFromNow(),
-        rotatedAt: new Date(),
+        rotatedAt: now,
         lastUsedAt: null,
         expiryWarningSentAt: null,
         expiredNoticeSentAt: null,
       });
       const saved = await this.integrations.save(integration, manager);
       await this.record(
-        'scim_integration.credentials_rotated',
+        {
+          type: 'scim_integration.credentials_rotated',
+          details: {
+            gracePeriodHours,
+            // When the replaced credentials stop working (null: at once).
+            graceEndsAt: graceEndsAt?.toISOString() ?? null,
+            // A grace period from an earlier rotation that this one ended.
+            endedGraceOf:
+              oldest && oldest.graceEndsAt.getTime() > now.getTime()
+                ? { credentialCreatedAt: oldest.issuedAt.toISOString() }
+                : null,
+          },
+        },
         organizationId,
         saved.id,
         saved,
@@ -228,6 +345,37 @@ export class ScimIntegrationService implements OnModuleDestroy {
     });
     this.cache.forget();
     return credentials;
+  }
+
+  /** Ends the grace period of the previous credentials at once: they stop working now. */
+  async endGracePeriod(organizationId: string, actor: Actor): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const integration = await this.integrations.lockByOrganization(organizationId, manager);
+      if (!integration) throw notEnabled();
+      const previous = await this.integrations.findPrevious(integration.id, manager);
+      if (!previous || previous.graceEndsAt.getTime() <= Date.now()) {
+        throw new DomainError(
+          'not_found',
+          'There are no previous SCIM credentials in a grace period: only the current ones work.',
+        );
+      }
+      await this.integrations.deletePrevious(integration.id, manager);
+      await this.record(
+        {
+          type: 'scim_integration.previous_credentials_revoked',
+          details: {
+            credentialCreatedAt: previous.issuedAt.toISOString(),
+            plannedGraceEndsAt: previous.graceEndsAt.toISOString(),
+          },
+        },
+        organizationId,
+        integration.id,
+        integration,
+        actor,
+        manager,
+      );
+    });
+    this.cache.forget();
   }
 
   /** Turns SCIM off: every SCIM call answers 401 from now on; users keep their state. */
@@ -237,7 +385,7 @@ export class ScimIntegrationService implements OnModuleDestroy {
       if (!integration) throw notEnabled();
       await this.integrations.deleteByOrganization(organizationId, manager);
       await this.record(
-        'scim_integration.disabled',
+        { type: 'scim_integration.disabled' },
         organizationId,
         integration.id,
         null,
@@ -249,19 +397,29 @@ export class ScimIntegrationService implements OnModuleDestroy {
   }
 
   /**
-   * Finds the credentials whose admins have not yet been told they expire within 30 days (or have
-   * expired), and records the notice as given, in the caller's transaction (which queues the emails),
-   * so each notice is given once per credential; rows another instance is handling are skipped.
+   * Finds the credentials — current ones, and previous ones that expire before their grace ends —
+   * whose admins have not yet been told they expire within 30 days (or have expired), and records
+   * the notice as given, in the caller's transaction (which queues the emails), so each notice is
+   * given once per credential; rows another instance is handling are skipped.
    */
   async claimExpiryNotices(
     manager: EntityManager,
     actor: Actor,
     limit = 100,
   ): Promise<ScimExpiryNotice[]> {
-    const rows = await this.integrations.claimExpiryNotices(EXPIRY_WARNING_DAYS, limit, manager);
-    const notices = rows.map((row) => ({
+    const current = await this.integrations.claimExpiryNotices(EXPIRY_WARNING_DAYS, limit, manager);
+    const previous =
+      current.length < limit
+        ? await this.integrations.claimPreviousExpiryNotices(
+            EXPIRY_WARNING_DAYS,
+            limit - current.length,
+            manager,
+          )
+        : [];
+    const notices = [...current, ...previous].map((row) => ({
       organizationId: row.organization_id,
       integrationId: row.id,
+      credential: row.role,
       kind: row.expired ? ('expired' as const) : ('expiring' as const),
       expiresAt: new Date(row.expires_at),
     }));
@@ -271,9 +429,13 @@ export class ScimIntegrationService implements OnModuleDestroy {
         manager,
       );
       await this.record(
-        notice.kind === 'expired'
-          ? 'scim_integration.credentials_expired'
-          : 'scim_integration.credentials_expiring',
+        {
+          type:
+            notice.kind === 'expired'
+              ? 'scim_integration.credentials_expired'
+              : 'scim_integration.credentials_expiring',
+          details: { credential: notice.credential, expiresAt: notice.expiresAt.toISOString() },
+        },
         notice.organizationId,
         notice.integrationId,
         integration,
@@ -296,36 +458,31 @@ export class ScimIntegrationService implements OnModuleDestroy {
     // From memory while the database's signals vouch for it (a rotation, a disable or a deletion
     // on any instance reaches every instance within a second), else read (ScimCredentialCache).
     const cached = this.cache.lookup(match[1]);
-    const integration = cached.row ?? (await this.integrations.findCredential(match[1]));
-    if (integration && !cached.row) this.cache.remember(match[1], integration, cached.generation);
-    if (!integration || !secretMatchesHash(secret, integration.secret_hash)) return invalid;
-    if (integration.auth_method !== presented.scheme) {
+    const credential = cached.row ?? (await this.integrations.findCredential(match[1]));
+    if (credential && !cached.row) this.cache.remember(match[1], credential, cached.generation);
+    if (!credential || !secretMatchesHash(secret, credential.secret_hash)) return invalid;
+    if (credential.auth_method !== presented.scheme) {
       return {
         ok: false,
-        reason: `This SCIM integration uses HTTP ${integration.auth_method === 'bearer' ? 'Bearer' : 'Basic'} authentication.`,
+        reason: `This SCIM integration uses HTTP ${credential.auth_method === 'bearer' ? 'Bearer' : 'Basic'} authentication.`,
       };
     }
-    const expiresAt = new Date(integration.expires_at);
-    if (expiresAt.getTime() <= Date.now()) {
-      return {
-        ok: false,
-        reason: `The SCIM credentials expired on ${expiresAt.toISOString()}; an admin must rotate them.`,
-      };
-    }
+    const refused = refusal(credential, Date.now());
+    if (refused) return { ok: false, reason: refused };
     if (
-      integration.last_used_at === null ||
-      Date.now() - new Date(integration.last_used_at).getTime() > LAST_USED_RESOLUTION_MS
+      credential.last_used_at === null ||
+      Date.now() - new Date(credential.last_used_at).getTime() > LAST_USED_RESOLUTION_MS
     ) {
-      await this.integrations.markUsed(integration.id);
+      await this.integrations.markUsed(credential);
       // Not a change the trigger signals (the cached row stays), so the cached copy learns it here.
-      integration.last_used_at = new Date();
+      credential.last_used_at = new Date();
     }
     return {
       ok: true,
       principal: {
         kind: 'scim',
-        organizationId: integration.organization_id,
-        integrationId: integration.id,
+        organizationId: credential.organization_id,
+        integrationId: credential.id,
       },
     };
   }
@@ -357,7 +514,34 @@ export function scimIntegrationView(status: ScimIntegrationStatus) {
     rotatedAt: iso(status.rotatedAt),
     expiresAt: iso(status.expiresAt),
     lastUsedAt: iso(status.lastUsedAt),
+    graceEndsAt: iso(status.graceEndsAt),
+    credentials: status.credentials.map((credential) => ({
+      ...credential,
+      createdAt: credential.createdAt.toISOString(),
+      expiresAt: credential.expiresAt.toISOString(),
+      graceEndsAt: iso(credential.graceEndsAt),
+      lastUsedAt: iso(credential.lastUsedAt),
+    })),
   };
+}
+
+/**
+ * Why a credential whose secret matched is refused now, if it is: its grace period has ended (a
+ * previous credential), or it has expired. Compared with the clock on every request, so a row in
+ * the cache stops working at the very moment, without a statement or a signal.
+ */
+function refusal(credential: CredentialRow, now: number): string | undefined {
+  if (credential.grace_ends_at !== null) {
+    const graceEndsAt = new Date(credential.grace_ends_at);
+    if (graceEndsAt.getTime() <= now) {
+      return `These SCIM credentials were replaced by a rotation and their grace period ended on ${graceEndsAt.toISOString()}; use the current credentials.`;
+    }
+  }
+  const expiresAt = new Date(credential.expires_at);
+  if (expiresAt.getTime() <= now) {
+    return `The SCIM credentials expired on ${expiresAt.toISOString()}; an admin must rotate them.`;
+  }
+  return undefined;
 }
 
 function newCredential(): { credentialId: string; secret: string; secretHash: string } {

@@ -3,29 +3,48 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { runStatement, runStatementForOne } from '@rollcall/common';
 import { type ScimAuthMethod, ScimIntegrationEntity } from './scim-integration.entity';
+import { ScimPreviousCredentialEntity } from './scim-previous-credential.entity';
 
-/** The columns of scim_integrations that authentication reads. */
+/** Which of an integration's credentials a row is: the current one, or the one a rotation replaced. */
+export type CredentialRole = 'current' | 'previous';
+
+/**
+ * What authentication needs of a credential (the hash, not the secret). The grace end travels with
+ * the row, so a cached previous credential is refused the moment its grace ends, without a statement.
+ */
 export interface CredentialRow {
+  /** The integration's id. */
   id: string;
   organization_id: string;
   auth_method: ScimAuthMethod;
+  role: CredentialRole;
+  /** The row whose `last_used_at` to stamp: the integration's id, or the previous credential's. */
+  credential_row_id: string;
   secret_hash: string;
   expires_at: Date | string;
+  /** Previous credentials only: when the grace period ends. */
+  grace_ends_at: Date | string | null;
   last_used_at: Date | string | null;
 }
 
 /** A credential whose expiry notice was just recorded as given. */
 export interface ClaimedExpiryNotice {
+  /** The integration's id. */
   id: string;
   organization_id: string;
+  role: CredentialRole;
   expires_at: Date | string;
   expired: boolean;
 }
 
 /**
- * The `scim_integrations` table: one row per organization with SCIM enabled, holding the hash of its
- * current credential. Authentication reads a credential when its cache (ScimCredentialCache) cannot
- * answer; a trigger tells every instance when one changes. One round trip per method.
+ * The `scim_integrations` table, one row per organization with SCIM enabled holding the hash of its
+ * current credential, and `scim_previous_credentials`, at most one row per integration holding the
+ * credential the last rotation replaced until its grace period ends (two tables rather than
+ * previous-credential columns: each credential has its own expiry, grace end, last use and notice
+ * stamps, and the unique `integration_id` caps an organization at two live credentials).
+ * Authentication reads a credential when its cache (ScimCredentialCache) cannot answer; triggers on
+ * both tables tell every instance when one changes. One round trip per method.
  */
 @Injectable()
 export class ScimIntegrationsRepository {
@@ -33,6 +52,33 @@ export class ScimIntegrationsRepository {
 
   private repo(manager: EntityManager = this.dataSource.manager) {
     return manager.getRepository(ScimIntegrationEntity);
+  }
+
+  private previousRepo(manager: EntityManager = this.dataSource.manager) {
+    return manager.getRepository(ScimPreviousCredentialEntity);
+  }
+
+  /** The credential the last rotation replaced, whether or not its grace has ended. */
+  findPrevious(
+    integrationId: string,
+    manager?: EntityManager,
+  ): Promise<ScimPreviousCredentialEntity | null> {
+    return this.previousRepo(manager).findOneBy({ integrationId });
+  }
+
+  /** Keeps a replaced credential working until its grace ends, in the caller's transaction. */
+  insertPrevious(
+    previous: Omit<ScimPreviousCredentialEntity, 'id' | 'integration'>,
+    manager: EntityManager,
+  ): Promise<ScimPreviousCredentialEntity> {
+    const repo = this.previousRepo(manager);
+    return repo.save(repo.create(previous));
+  }
+
+  /** Ends the integration's previous credential at once; false when there was none. */
+  async deletePrevious(integrationId: string, manager: EntityManager): Promise<boolean> {
+    const result = await this.previousRepo(manager).delete({ integrationId });
+    return !!result.affected;
   }
 
   findByOrganization(
@@ -95,26 +141,64 @@ export class ScimIntegrationsRepository {
             OR (expires_at <= now() + $1 * interval '1 day' AND expiry_warning_sent_at IS NULL)
          ORDER BY expires_at LIMIT $2
          FOR UPDATE SKIP LOCKED)
-       RETURNING i.id, i.organization_id, i.expires_at, i.expires_at <= now() AS expired`,
+       RETURNING i.id, i.organization_id, 'current' AS role, i.expires_at, i.expires_at <= now() AS expired`,
       [warningDays, limit],
     );
   }
 
-  /** What authentication needs of the credential with this public id (the hash, not the secret). */
+  /**
+   * The same for previous credentials, whose notices are about their own expiry only when it comes
+   * before the end of their grace period (a grace end is the admin's choice, announced by the
+   * rotation, not a surprise to warn about); and never once the grace has ended.
+   */
+  claimPreviousExpiryNotices(
+    warningDays: number,
+    limit: number,
+    manager: EntityManager,
+  ): Promise<ClaimedExpiryNotice[]> {
+    return runStatement<ClaimedExpiryNotice>(
+      manager,
+      `UPDATE scim_previous_credentials p SET
+         expired_notice_sent_at = CASE WHEN p.expires_at <= now() THEN now() ELSE p.expired_notice_sent_at END,
+         expiry_warning_sent_at = COALESCE(p.expiry_warning_sent_at, now())
+       FROM scim_integrations i
+       WHERE i.id = p.integration_id AND p.id IN (
+         SELECT id FROM scim_previous_credentials
+         WHERE expires_at < grace_ends_at AND grace_ends_at > now()
+           AND ((expires_at <= now() AND expired_notice_sent_at IS NULL)
+             OR (expires_at <= now() + $1 * interval '1 day' AND expiry_warning_sent_at IS NULL))
+         ORDER BY expires_at LIMIT $2
+         FOR UPDATE SKIP LOCKED)
+       RETURNING i.id, i.organization_id, 'previous' AS role, p.expires_at, p.expires_at <= now() AS expired`,
+      [warningDays, limit],
+    );
+  }
+
+  /**
+   * What authentication needs of the credential with this public id (the hash, not the secret):
+   * an integration's current credential, or the previous one of an integration.
+   */
   findCredential(credentialId: string): Promise<CredentialRow | undefined> {
     return runStatementForOne<CredentialRow>(
       this.dataSource,
-      `SELECT id, organization_id, auth_method, secret_hash, expires_at, last_used_at
-       FROM scim_integrations WHERE credential_id = $1`,
+      `SELECT id, organization_id, auth_method, 'current' AS role, id AS credential_row_id,
+              secret_hash, expires_at, NULL::timestamptz AS grace_ends_at, last_used_at
+       FROM scim_integrations WHERE credential_id = $1
+       UNION ALL
+       SELECT i.id, i.organization_id, i.auth_method, 'previous', p.id,
+              p.secret_hash, p.expires_at, p.grace_ends_at, p.last_used_at
+       FROM scim_previous_credentials p JOIN scim_integrations i ON i.id = p.integration_id
+       WHERE p.credential_id = $1
+       LIMIT 1`,
       [credentialId],
     );
   }
 
-  async markUsed(id: string): Promise<void> {
-    await runStatement(
-      this.dataSource,
-      `UPDATE scim_integrations SET last_used_at = now() WHERE id = $1`,
-      [id],
-    );
+  /** Stamps the last use of one credential (the current or the previous one; no signal). */
+  async markUsed(credential: Pick<CredentialRow, 'role' | 'credential_row_id'>): Promise<void> {
+    const table = credential.role === 'current' ? 'scim_integrations' : 'scim_previous_credentials';
+    await runStatement(this.dataSource, `UPDATE ${table} SET last_used_at = now() WHERE id = $1`, [
+      credential.credential_row_id,
+    ]);
   }
 }

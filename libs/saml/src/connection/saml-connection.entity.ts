@@ -59,6 +59,38 @@ export class SamlConnectionEntity {
   @Column({ name: 'jit_provisioning', type: 'boolean' })
   jitProvisioning!: boolean;
 
+  /** A response or assertion issued longer ago than this (plus the clock skew) is refused. */
+  @Column({ name: 'max_assertion_age_seconds', type: 'integer', default: 300 })
+  maxAssertionAgeSeconds!: number;
+
+  /** When set, an AuthnInstant (the person's authentication at the IdP) older than this is refused. */
+  @Column({ name: 'max_authentication_age_seconds', type: 'integer', nullable: true })
+  maxAuthenticationAgeSeconds!: number | null;
+
+  /** Sign AuthnRequests (HTTP-Redirect: SigAlg and Signature) with the SP signing key. */
+  @Column({ name: 'sign_authn_requests', type: 'boolean', default: false })
+  signAuthnRequests!: boolean;
+
+  /** Refuse assertions that are not encrypted to the SP encryption key. */
+  @Column({ name: 'require_encrypted_assertions', type: 'boolean', default: false })
+  requireEncryptedAssertions!: boolean;
+
+  /** Where the IdP publishes its metadata; set, it is fetched again on a schedule. */
+  @Column({ name: 'idp_metadata_url', type: 'varchar', length: 2048, nullable: true })
+  idpMetadataUrl!: string | null;
+
+  /** The last attempt to fetch the metadata (success or not). */
+  @Column({ name: 'metadata_checked_at', type: 'timestamptz', precision: 3, nullable: true })
+  metadataCheckedAt!: Date | null;
+
+  /** The last fetch that succeeded. */
+  @Column({ name: 'metadata_refreshed_at', type: 'timestamptz', precision: 3, nullable: true })
+  metadataRefreshedAt!: Date | null;
+
+  /** Why the last fetch failed; null after a success. */
+  @Column({ name: 'metadata_error', type: 'varchar', length: 1024, nullable: true })
+  metadataError!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt!: Date;
 

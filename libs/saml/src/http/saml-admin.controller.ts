@@ -1,17 +1,29 @@
-import { Body, Controller, Delete, Get, HttpCode, Put, Query } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Post, Put, Query } from '@nestjs/common';
+import {
+  ApiBody,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiProblems } from '@rollcall/common';
 import { type Actor, OrganizationsService } from '@rollcall/identity';
 import { AdminAuth, OrganizationId, RequestActor } from '@rollcall/tenancy';
 import { SamlConnectionsService } from '../connection/saml-connections.service';
+import type { SpKeyUse } from '../keys/saml-sp-key.entity';
 import { SignInLogService } from '../log/sign-in-log.service';
 import {
   ConfigureSamlDto,
   SamlConnectionResponseDto,
   SignInAttemptDto,
+  SpKeyRolloverDto,
   SignInAttemptPageDto,
   SignInLogQueryDto,
 } from './saml-admin.dto';
+
+function usesOf(body: SpKeyRolloverDto | undefined): SpKeyUse[] {
+  return body?.use ? [body.use] : ['signing', 'encryption'];
+}
 
 @ApiTags('SAML SSO')
 @AdminAuth()
@@ -25,10 +37,7 @@ export class SamlAdminController {
 
   private async view(organizationId: string): Promise<SamlConnectionResponseDto> {
     const organization = await this.organizations.get(organizationId);
-    return SamlConnectionResponseDto.from(
-      this.connections.serviceProvider(organization.slug),
-      await this.connections.find(organizationId),
-    );
+    return this.connections.view(organizationId, organization.slug);
   }
 
   @Get('saml')
@@ -72,6 +81,44 @@ export class SamlAdminController {
     @RequestActor() actor: Actor,
   ): Promise<void> {
     await this.connections.remove(organizationId, actor);
+  }
+
+  @Post('saml/sp-keys/rollover/start')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Start a rollover of the SP signing and/or encryption key',
+    description:
+      'Makes a new key pair for each use named (both when `use` is left out). The new key is current at once: it signs AuthnRequests and is listed first in the SP metadata, where the previous one stays published (and still decrypts assertions encrypted to it) until the rollover is finished. Re-import the metadata into the IdP, then finish. 409 while a rollover of that use is in progress. Only certificates are ever shown, never private keys.',
+  })
+  @ApiBody({ type: SpKeyRolloverDto, required: false })
+  @ApiOkResponse({ type: SamlConnectionResponseDto })
+  @ApiProblems('not_found', 'conflict', 'validation_failed')
+  async startRollover(
+    @OrganizationId() organizationId: string,
+    @RequestActor() actor: Actor,
+    @Body() body: SpKeyRolloverDto,
+  ): Promise<SamlConnectionResponseDto> {
+    await this.connections.rollSpKeys(organizationId, 'start', usesOf(body), actor);
+    return this.view(organizationId);
+  }
+
+  @Post('saml/sp-keys/rollover/finish')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Finish a rollover of the SP keys',
+    description:
+      'Deletes the previous key of each use named (both when `use` is left out): the SP metadata then lists only the current one, and assertions encrypted to the previous one are refused. 409 when no rollover is in progress.',
+  })
+  @ApiBody({ type: SpKeyRolloverDto, required: false })
+  @ApiOkResponse({ type: SamlConnectionResponseDto })
+  @ApiProblems('not_found', 'conflict', 'validation_failed')
+  async finishRollover(
+    @OrganizationId() organizationId: string,
+    @RequestActor() actor: Actor,
+    @Body() body: SpKeyRolloverDto,
+  ): Promise<SamlConnectionResponseDto> {
+    await this.connections.rollSpKeys(organizationId, 'finish', usesOf(body), actor);
+    return this.view(organizationId);
   }
 
   @Get('sign-ins')

@@ -3,21 +3,21 @@ import { Type } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
+  IsInt,
   IsOptional,
   IsString,
   IsUUID,
   Matches,
+  Max,
   MaxLength,
+  Min,
   MinLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { PageQueryDto } from '@rollcall/common';
+import { IsOptionalNotNull, PageQueryDto } from '@rollcall/common';
+import { SP_KEY_USES, type SpKeyUse } from '../keys/saml-sp-key.entity';
 import type { SamlAttributeNames } from '../connection/saml-connection.entity';
-import {
-  type SamlConnection,
-  samlConnectionView,
-  type ServiceProviderUrls,
-} from '../connection/saml-connections.service';
 import type { SignInAttempt } from '../log/sign-in-log.service';
 import { SIGN_IN_OUTCOMES, type SignInOutcome } from '../log/sign-in-attempt.entity';
 
@@ -112,6 +112,17 @@ export class ConfigureSamlDto {
   idpMetadataXml?: string;
 
   @ApiPropertyOptional({
+    description:
+      'Instead of the fields above: the URL of the IdP’s metadata. Rollcall fetches it now and again every ROLLCALL_SAML_METADATA_REFRESH_HOURS (default 6), taking in new signing certificates. Public addresses only unless ROLLCALL_WEBHOOKS_ALLOW_PRIVATE_URLS is set.',
+    example: 'https://acme.okta.com/app/exk1fcia6d6EMsf331d8/sso/saml/metadata',
+  })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2048)
+  idpMetadataUrl?: string;
+
+  @ApiPropertyOptional({
     type: SamlAttributeNamesDto,
     example: { email: 'mail', licensePoolName: 'rollcallPool' },
     description: 'Assertion attribute names, where the IdP sends others than the defaults',
@@ -129,6 +140,64 @@ export class ConfigureSamlDto {
   @IsOptional()
   @IsBoolean()
   jitProvisioning?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'Refuse a response or assertion whose IssueInstant is older than this many seconds (plus 60 s of clock skew). Default 300; kept when left out.',
+    example: 300,
+    minimum: 10,
+    maximum: 86_400,
+  })
+  @IsOptionalNotNull()
+  @IsInt()
+  @Min(10)
+  @Max(86_400)
+  maxAssertionAgeSeconds?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'Refuse an assertion whose AuthnInstant (when the person authenticated at the IdP, which an IdP session can make hours old) is older than this many seconds. null (the default): not checked.',
+    example: 43_200,
+    nullable: true,
+    type: Number,
+    minimum: 60,
+    maximum: 31_536_000,
+  })
+  @IsOptional()
+  @ValidateIf((_o, v) => v !== null)
+  @IsInt()
+  @Min(60)
+  @Max(31_536_000)
+  maxAuthenticationAgeSeconds?: number | null;
+
+  @ApiPropertyOptional({
+    description:
+      'Sign AuthnRequests (HTTP-Redirect binding: SigAlg and Signature) with the SP signing key; the SP metadata then says AuthnRequestsSigned="true". Default false; kept when left out.',
+    example: true,
+  })
+  @IsOptional()
+  @IsBoolean()
+  signAuthnRequests?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'Refuse assertions that are not encrypted (EncryptedAssertion) to the SP encryption certificate. Encrypted ones are decrypted either way. Default false; kept when left out.',
+    example: false,
+  })
+  @IsOptional()
+  @IsBoolean()
+  requireEncryptedAssertions?: boolean;
+}
+
+export class SpKeyRolloverDto {
+  @ApiPropertyOptional({
+    enum: SP_KEY_USES,
+    example: 'signing',
+    description: 'The key to roll over; both when left out.',
+  })
+  @IsOptional()
+  @IsIn(SP_KEY_USES)
+  use?: SpKeyUse;
 }
 
 export class ServiceProviderDto {
@@ -152,6 +221,62 @@ export class ServiceProviderDto {
     example: 'https://rollcall.example.com/sso/saml/acme/login',
   })
   loginUrl!: string;
+
+  @ApiProperty({
+    type: () => [SpCertificateDto],
+    description:
+      'Rollcall’s signing and encryption certificates for this organization (never the private keys), current first; a `previous` one during a rollover. Made when SAML is first configured.',
+  })
+  certificates!: SpCertificateDto[];
+}
+
+export class SpCertificateDto {
+  @ApiProperty({ enum: SP_KEY_USES, example: 'signing' })
+  use!: SpKeyUse;
+
+  @ApiProperty({
+    enum: ['current', 'previous'],
+    example: 'current',
+    description:
+      '`current`: the newest key of its use, what IdPs should encrypt to (encryption), and what signs AuthnRequests (signing) once no rollover is in progress; `previous`: the older key during a rollover, still published and decrypting, and still signing until the rollover is finished (so an IdP that checks signatures can import the new certificate first).',
+  })
+  status!: 'current' | 'previous';
+
+  @ApiProperty({
+    example: '-----BEGIN CERTIFICATE-----\nMIIC…\n-----END CERTIFICATE-----',
+  })
+  certificate!: string;
+
+  @ApiProperty({ example: '3F:A2:…' })
+  fingerprintSha256!: string;
+
+  @ApiProperty({ example: '2036-12-07T12:00:00.000Z' })
+  validTo!: string;
+
+  @ApiProperty({ example: '2026-12-07T12:00:00.000Z' })
+  createdAt!: string;
+}
+
+export class IdpMetadataStatusDto {
+  @ApiProperty({ example: 'https://acme.okta.com/app/exk1fcia6d6EMsf331d8/sso/saml/metadata' })
+  url!: string;
+
+  @ApiProperty({
+    enum: ['ok', 'failing'],
+    example: 'ok',
+    description:
+      '`failing`: the last scheduled fetch failed (`lastError` says why); the certificates from the last success stay in use.',
+  })
+  status!: 'ok' | 'failing';
+
+  @ApiProperty({ nullable: true, type: String, example: '2026-12-07T12:00:00.000Z' })
+  lastCheckedAt!: string | null;
+
+  @ApiProperty({ nullable: true, type: String, example: '2026-12-07T12:00:00.000Z' })
+  lastRefreshedAt!: string | null;
+
+  @ApiProperty({ nullable: true, type: String, example: null })
+  lastError!: string | null;
 }
 
 export class CertificateSummaryDto {
@@ -190,6 +315,20 @@ export class SamlConnectionResponseDto {
   idpCertificates!: CertificateSummaryDto[];
 
   @ApiProperty({
+    type: IdpMetadataStatusDto,
+    nullable: true,
+    description: 'Set when the connection was configured from `idpMetadataUrl`.',
+    example: {
+      url: 'https://acme.okta.com/app/exk1fcia6d6EMsf331d8/sso/saml/metadata',
+      status: 'ok',
+      lastCheckedAt: '2026-12-07T12:00:00.000Z',
+      lastRefreshedAt: '2026-12-07T12:00:00.000Z',
+      lastError: null,
+    },
+  })
+  idpMetadata!: IdpMetadataStatusDto | null;
+
+  @ApiProperty({
     type: SamlAttributeNamesDto,
     nullable: true,
     example: {
@@ -207,15 +346,20 @@ export class SamlConnectionResponseDto {
   @ApiProperty({ example: true })
   jitProvisioning!: boolean;
 
+  @ApiProperty({ example: 300 })
+  maxAssertionAgeSeconds!: number;
+
+  @ApiProperty({ nullable: true, type: Number, example: null })
+  maxAuthenticationAgeSeconds!: number | null;
+
+  @ApiProperty({ example: false })
+  signAuthnRequests!: boolean;
+
+  @ApiProperty({ example: false })
+  requireEncryptedAssertions!: boolean;
+
   @ApiProperty({ nullable: true, type: String, example: '2026-11-23T03:00:00.000Z' })
   updatedAt!: string | null;
-
-  static from(
-    sp: ServiceProviderUrls,
-    connection: SamlConnection | null,
-  ): SamlConnectionResponseDto {
-    return samlConnectionView(sp, connection);
-  }
 }
 
 export class SignInLogQueryDto extends PageQueryDto {
@@ -250,7 +394,7 @@ export class SignInAttemptDto {
   @ApiProperty({
     example: 'pool_full',
     description:
-      'signed_in, pool_full, unknown_pool, account_deactivated, unknown_user, invalid_signature, wrong_audience, wrong_recipient, expired, replayed, …',
+      'signed_in, pool_full, unknown_pool, account_deactivated, unknown_user, invalid_signature, wrong_audience, wrong_recipient, expired, too_old, authentication_too_old, not_encrypted, decryption_failed, replayed, …',
   })
   reason!: string;
 

@@ -58,7 +58,7 @@ export class SamlController {
   @ApiOperation({
     summary: 'SAML service-provider metadata of an organization',
     description:
-      'Import this into the IdP. The SP entity id is this URL; the ACS is `/sso/saml/{orgSlug}/acs`.',
+      'Import this into the IdP. The SP entity id is this URL; the ACS is `/sso/saml/{orgSlug}/acs`. Once SAML is configured it carries the SP signing and encryption certificates (`KeyDescriptor use="signing"` / `use="encryption"`; two of a use during a key rollover) and `AuthnRequestsSigned="true"` when `signAuthnRequests` is on.',
   })
   @ApiParam({ name: 'orgSlug', example: 'acme' })
   @ApiProduces('application/samlmetadata+xml')
@@ -67,9 +67,8 @@ export class SamlController {
   async metadata(@Param('orgSlug') slug: string, @Res() response: Response): Promise<void> {
     const organization = await this.organizations.findBySlug(slug);
     if (!organization) throw DomainError.notFound('Organization');
-    response
-      .type('application/samlmetadata+xml')
-      .send(serviceProviderMetadata(this.connections.serviceProvider(organization.slug)));
+    const { sp, ...options } = await this.connections.metadata(organization.id, organization.slug);
+    response.type('application/samlmetadata+xml').send(serviceProviderMetadata(sp, options));
   }
 
   @Get('login')

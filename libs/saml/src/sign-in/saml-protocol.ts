@@ -2,9 +2,14 @@ import {
   type CacheItem,
   type CacheProvider,
   SAML,
+  type SamlConfig,
   ValidateInResponseTo,
 } from '@node-saml/node-saml';
+// node-saml's own decryption (xml-encryption), to find which SP key opens an assertion.
+import { decryptXml } from '@node-saml/node-saml/lib/xml';
+import { XMLSerializer } from '@xmldom/xmldom';
 import { elements, parseUntrustedXml } from '../connection/xml';
+import type { SpPrivateKeys } from '../keys/saml-sp-keys.service';
 import type { SamlConnection, ServiceProviderUrls } from '../connection/saml-connections.service';
 import type { SamlPendingRequestsRepository } from './saml-pending-requests.repository';
 
@@ -76,14 +81,17 @@ class PendingRequests implements CacheProvider {
 
 /** One organization's SAML service provider, configured from its connection (built per request). */
 export class SamlServiceProvider {
-  private readonly saml: SAML;
+  private readonly options: SamlConfig;
 
   constructor(
     private readonly connection: SamlConnection,
     private readonly sp: ServiceProviderUrls,
     pendingRequests: SamlPendingRequestsRepository,
+    /** The SP's private keys, read (and decrypted) only when a request needs them. */
+    private readonly keys: () => Promise<SpPrivateKeys>,
+    private readonly now: () => number = Date.now,
   ) {
-    this.saml = new SAML({
+    this.options = {
       issuer: sp.entityId,
       audience: sp.entityId,
       callbackUrl: sp.acsUrl,
@@ -102,12 +110,23 @@ export class SamlServiceProvider {
       // IdPs (Entra above all) refuse requests that pin an authentication method they did not use.
       disableRequestedAuthnContext: true,
       signatureAlgorithm: 'sha256',
-    });
+    };
   }
 
-  /** The IdP URL to send the browser to, carrying a fresh AuthnRequest (remembered for InResponseTo). */
-  authorizeUrl(relayState: string): Promise<string> {
-    return this.saml.getAuthorizeUrlAsync(relayState, undefined, {});
+  /**
+   * The IdP URL to send the browser to, carrying a fresh AuthnRequest (remembered for
+   * InResponseTo). With `signAuthnRequests`, the HTTP-Redirect binding's signature (SAML bindings
+   * §3.4.4.1: RSA-SHA256 over `SAMLRequest=…&RelayState=…&SigAlg=…`, as the SigAlg and Signature
+   * query parameters) by the current SP signing key.
+   */
+  async authorizeUrl(relayState: string): Promise<string> {
+    let privateKey: string | undefined;
+    if (this.connection.signAuthnRequests) {
+      privateKey = (await this.keys()).signing ?? undefined;
+      if (!privateKey) throw new Error('signAuthnRequests is on but there is no SP signing key');
+    }
+    const saml = new SAML({ ...this.options, ...(privateKey ? { privateKey } : {}) });
+    return saml.getAuthorizeUrlAsync(relayState, undefined, {});
   }
 
   /**
@@ -138,9 +157,11 @@ export class SamlServiceProvider {
         `The response is addressed to ${destination}, not to this organization's ACS URL ${this.sp.acsUrl}.`,
       );
     }
+    const decryptionPvk = await this.decryptionKeyFor(root);
     let profile;
     try {
-      ({ profile } = await this.saml.validatePostResponseAsync({ SAMLResponse: compact }));
+      const saml = new SAML({ ...this.options, ...(decryptionPvk ? { decryptionPvk } : {}) });
+      ({ profile } = await saml.validatePostResponseAsync({ SAMLResponse: compact }));
     } catch (error) {
       throw rejectionFrom(error);
     }
@@ -149,10 +170,94 @@ export class SamlServiceProvider {
       throw new SamlRejection('no_assertion', 'The response carries no assertion.');
     }
     const inResponseTo = typeof profile.inResponseTo === 'string' ? profile.inResponseTo : null;
-    return this.readAssertion(assertionXml, inResponseTo);
+    return this.readAssertion(assertionXml, inResponseTo, root.getAttribute('IssueInstant'));
   }
 
-  private readAssertion(assertionXml: string, inResponseTo: string | null): VerifiedAssertion {
+  /**
+   * The SP encryption key that opens the response's EncryptedAssertion (the current one first,
+   * then the previous one during a rollover); undefined for a plain assertion, which
+   * `requireEncryptedAssertions` refuses.
+   */
+  private async decryptionKeyFor(root: Element): Promise<string | undefined> {
+    const encrypted = Array.from(root.childNodes).filter(
+      (n): n is Element =>
+        n.nodeType === 1 &&
+        (n as Element).localName === 'EncryptedAssertion' &&
+        (n as Element).namespaceURI === ASSERTION_NS,
+    );
+    if (encrypted.length === 0) {
+      if (this.connection.requireEncryptedAssertions) {
+        throw new SamlRejection(
+          'not_encrypted',
+          'The assertion is not encrypted, and this organization requires encrypted assertions: configure the identity provider to encrypt them with the SP encryption certificate from the metadata.',
+        );
+      }
+      return undefined;
+    }
+    if (encrypted.length > 1) {
+      throw new SamlRejection('invalid_signature', 'The response carries more than one assertion.');
+    }
+    const xml = new XMLSerializer().serializeToString(encrypted[0]);
+    for (const key of (await this.keys()).decryption) {
+      try {
+        await decryptXml(xml, key);
+        return key;
+      } catch {
+        // Not this key (or not decryptable at all): try the next.
+      }
+    }
+    throw new SamlRejection(
+      'decryption_failed',
+      'The encrypted assertion could not be decrypted with any of the SP encryption keys: the identity provider must encrypt to a certificate from the current SP metadata.',
+    );
+  }
+
+  /** IssueInstant (response and assertion) within maxAssertionAgeSeconds; AuthnInstant if set. */
+  private checkAge(assertion: Element, responseIssueInstant: string | null): void {
+    const now = this.now();
+    const maxAge = this.connection.maxAssertionAgeSeconds;
+    const instants: [string, string | null][] = [
+      ['response', responseIssueInstant],
+      ['assertion', assertion.getAttribute('IssueInstant')],
+    ];
+    for (const [what, value] of instants) {
+      const at = value ? Date.parse(value) : Number.NaN;
+      if (Number.isNaN(at)) {
+        throw new SamlRejection('malformed_response', `The ${what} has no valid IssueInstant.`);
+      }
+      if (at > now + CLOCK_SKEW_MS) {
+        throw new SamlRejection(
+          'not_yet_valid',
+          `The ${what} was issued in the future (IssueInstant ${value}); check the identity provider's clock.`,
+        );
+      }
+      const age = Math.round((now - at) / 1000);
+      if (now - at > maxAge * 1000 + CLOCK_SKEW_MS) {
+        throw new SamlRejection(
+          'too_old',
+          `The ${what} was issued ${age} s ago (IssueInstant ${value}); this organization accepts responses up to ${maxAge} s old (maxAssertionAgeSeconds, plus ${CLOCK_SKEW_MS / 1000} s of clock skew). Sign in again.`,
+        );
+      }
+    }
+    const maxAuthAge = this.connection.maxAuthenticationAgeSeconds;
+    if (maxAuthAge === null) return;
+    for (const statement of elements(assertion, ASSERTION_NS, 'AuthnStatement')) {
+      const value = statement.getAttribute('AuthnInstant');
+      const at = value ? Date.parse(value) : Number.NaN;
+      if (Number.isNaN(at) || now - at > maxAuthAge * 1000 + CLOCK_SKEW_MS) {
+        throw new SamlRejection(
+          'authentication_too_old',
+          `The person authenticated at the identity provider ${Number.isNaN(at) ? 'at an unknown time' : `${Math.round((now - at) / 1000)} s ago (AuthnInstant ${value})`}; this organization accepts authentications up to ${maxAuthAge} s old (maxAuthenticationAgeSeconds). Sign in again at the identity provider.`,
+        );
+      }
+    }
+  }
+
+  private readAssertion(
+    assertionXml: string,
+    inResponseTo: string | null,
+    responseIssueInstant: string | null,
+  ): VerifiedAssertion {
     const assertion = parseUntrustedXml(assertionXml, 'The assertion').documentElement;
     const issuer = elements(assertion, ASSERTION_NS, 'Issuer')[0]?.textContent?.trim();
     if (issuer !== this.connection.idpEntityId) {
@@ -163,6 +268,7 @@ export class SamlServiceProvider {
     }
     const assertionId = assertion.getAttribute('ID');
     if (!assertionId) throw new SamlRejection('malformed_response', 'The assertion has no ID.');
+    this.checkAge(assertion, responseIssueInstant);
     const confirmations = elements(assertion, ASSERTION_NS, 'SubjectConfirmation')
       .filter((c) => c.getAttribute('Method') === BEARER)
       .flatMap((c) => elements(c, ASSERTION_NS, 'SubjectConfirmationData'));

@@ -14,6 +14,7 @@ import {
   type SamlConnection,
   SamlConnectionsService,
 } from '../connection/saml-connections.service';
+import { SamlSpKeysService } from '../keys/saml-sp-keys.service';
 import { SignInLogService } from '../log/sign-in-log.service';
 import { SamlPendingRequestsRepository } from './saml-pending-requests.repository';
 import { SamlRejection, SamlServiceProvider, type VerifiedAssertion } from './saml-protocol';
@@ -68,6 +69,7 @@ export class SamlSignInService {
     private readonly scim: ScimIntegrationService,
     private readonly lifecycle: UserSignIn,
     private readonly log: SignInLogService,
+    private readonly spKeys: SamlSpKeysService,
   ) {}
 
   /** The IdP URL that starts an SP-initiated sign-in, carrying `relayState` (a path of ours) through. */
@@ -174,6 +176,7 @@ export class SamlSignInService {
       connection,
       this.connections.serviceProvider(organization.slug),
       this.pendingRequests,
+      () => this.spKeys.privateKeys(organization.id),
     );
     return { organization, connection, provider };
   }
