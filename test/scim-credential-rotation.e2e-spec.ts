@@ -125,6 +125,8 @@ describe('SCIM credential rotation without downtime', () => {
       { gracePeriodHours: '24' },
       { gracePeriodHours: null },
       { gracePeriodHours: 1.23456 },
+      // An exponent form (class-validator's own decimal count threw on it: a 500).
+      { gracePeriodHours: 5e-324 },
       { graceHours: 24 },
     ]) {
       const refused = await rotate(tenant, body).expect(400);

@@ -4,7 +4,7 @@ export { DomainError, type ErrorCode, type FieldError } from './errors/domain-er
 export { describeError, type ScimType } from './errors/error-catalog';
 export { ErrorFilter, PROBLEM_JSON, SCIM_JSON } from './http/error.filter';
 export { answerClientErrors } from './http/client-errors';
-export { createValidationPipe, IsOptionalNotNull } from './http/validation';
+export { createValidationPipe, IsOptionalNotNull, MaxDecimalPlaces } from './http/validation';
 export * from './http/request-context';
 export {
   createRootLogger,

@@ -1,5 +1,5 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
-import { ValidateIf } from 'class-validator';
+import { ValidateBy, ValidateIf } from 'class-validator';
 import { DomainError, type FieldError } from '../errors/domain-error';
 
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
@@ -54,4 +54,21 @@ export function createValidationPipe(): ValidationPipe {
  */
 export function IsOptionalNotNull(): PropertyDecorator {
   return ValidateIf((_object: object, value: unknown) => value !== undefined);
+}
+
+/**
+ * A number with at most `places` decimals. class-validator's own `maxDecimalPlaces` counts the
+ * digits after a '.' in `String(value)` and throws on exponent forms (`5e-324`), which reached the
+ * caller as a 500; this reads the number instead.
+ */
+export function MaxDecimalPlaces(places: number): PropertyDecorator {
+  const scale = 10 ** places;
+  return ValidateBy({
+    name: 'maxDecimalPlaces',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value !== 'number' || Number.isInteger(Number((value * scale).toPrecision(15))),
+      defaultMessage: (args) => `${args?.property} must have at most ${places} decimal places`,
+    },
+  });
 }

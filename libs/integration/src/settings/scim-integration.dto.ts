@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNumber, Max, Min } from 'class-validator';
-import { IsOptionalNotNull } from '@rollcall/common';
+import { IsOptionalNotNull, MaxDecimalPlaces } from '@rollcall/common';
 import {
   IDENTITY_PROVIDERS,
   type IdentityProvider,
@@ -38,7 +38,8 @@ export class ScimIntegrationRotateDto {
     description: `How many hours the replaced credentials keep working, so the IdP can be switched to the new ones without a gap: 0 to ${MAX_GRACE_PERIOD_HOURS} (30 days), fractions allowed (0.5 is 30 minutes); 0 stops them at once. Default ${DEFAULT_GRACE_PERIOD_HOURS}. Credentials still in the grace period of an earlier rotation stop at once (at most two credentials work at a time).`,
   })
   @IsOptionalNotNull()
-  @IsNumber({ allowNaN: false, allowInfinity: false, maxDecimalPlaces: 3 })
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimalPlaces(3)
   @Min(0)
   @Max(MAX_GRACE_PERIOD_HOURS)
   gracePeriodHours?: number;
