@@ -2,7 +2,7 @@ import { OutboxService } from '@rollcall/identity';
 import { OutboxWorker } from '@rollcall/notifications';
 import { oktaCreateUser, oktaDeactivate, oktaReactivate } from './fixtures/okta';
 import { aScimTenant, type ScimTenant } from './support/factories';
-import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
+import { startMailingApp, type SmtpSink } from './support/smtp-sink';
 import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
 
@@ -52,16 +52,9 @@ describe('email delivery through the running outbox worker, over SMTP', () => {
   let app: TestApp;
 
   beforeAll(async () => {
-    smtp = await startSmtpSink();
-    app = await startTestApp({
-      smtp: { url: smtp.url, from: 'Rollcall <no-reply@rollcall.test>' },
-      outbox: { worker: true, pollIntervalMs: 50, maxAttempts: 3 },
-    });
+    ({ app, smtp } = await startMailingApp());
   });
-  afterAll(async () => {
-    await app.close();
-    await smtp.close();
-  });
+  afterAll(() => app.close());
   beforeEach(() => {
     smtp.received.length = 0;
   });
@@ -160,18 +153,11 @@ describe('email delivery retries with exponential backoff, then gives up', () =>
   let worker: OutboxWorker;
 
   beforeAll(async () => {
-    smtp = await startSmtpSink();
     // The worker does not run by itself here: the test drives each round.
-    app = await startTestApp({
-      smtp: { url: smtp.url, from: 'Rollcall <no-reply@rollcall.test>' },
-      outbox: { worker: false, pollIntervalMs: 50, maxAttempts: 3 },
-    });
+    ({ app, smtp } = await startMailingApp({ worker: false }));
     worker = app.app.get(OutboxWorker);
   });
-  afterAll(async () => {
-    await app.close();
-    await smtp.close();
-  });
+  afterAll(() => app.close());
 
   async function warnAdmin(tenant: ScimTenant): Promise<void> {
     await setExpiry(app, tenant, '5 days');

@@ -1,6 +1,6 @@
 import { OutboxWorker } from '@rollcall/notifications';
 import { aTenant, type Tenant } from './support/factories';
-import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
+import { mailSettings, startSmtpSink, type SmtpSink } from './support/smtp-sink';
 import { serverUrl } from './support/test-database';
 import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
@@ -19,10 +19,7 @@ describe('outbox workers on several instances', () => {
 
   beforeAll(async () => {
     smtp = await startSmtpSink();
-    const settings = {
-      smtp: { url: smtp.url, from: 'Rollcall <no-reply@rollcall.test>' },
-      outbox: { worker: true, pollIntervalMs: 20, maxAttempts: 3 },
-    };
+    const settings = mailSettings(smtp, { pollIntervalMs: 20 });
     const first = await startTestApp(settings);
     instances = serverUrl() ? [first, await startTestApp(settings, first)] : [first];
     tenant = await aTenant(first);

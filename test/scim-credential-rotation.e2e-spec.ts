@@ -2,7 +2,7 @@ import { OutboxWorker } from '@rollcall/notifications';
 import { allEvents } from './events/support';
 import { oktaCreateUser } from './fixtures/okta';
 import { aScimTenant, type ScimTenant } from './support/factories';
-import { startSmtpSink, type SmtpSink } from './support/smtp-sink';
+import { startMailingApp, type SmtpSink } from './support/smtp-sink';
 import { startTestApp, type TestApp } from './support/test-app';
 
 const HOUR_MS = 3_600_000;
@@ -289,16 +289,9 @@ describe('expiry notices of both credentials', () => {
   let smtp: SmtpSink;
   let app: TestApp;
   beforeAll(async () => {
-    smtp = await startSmtpSink();
-    app = await startTestApp({
-      smtp: { url: smtp.url, from: 'Rollcall <no-reply@rollcall.test>' },
-      outbox: { worker: true, pollIntervalMs: 50, maxAttempts: 3 },
-    });
+    ({ app, smtp } = await startMailingApp());
   });
-  afterAll(async () => {
-    await app.close();
-    await smtp.close();
-  });
+  afterAll(() => app.close());
 
   it('warns and tells the admins about the previous token expiring before its grace ends, once each', async () => {
     const tenant = await aScimTenant(app);

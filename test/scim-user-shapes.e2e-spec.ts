@@ -5,7 +5,7 @@
  * Every write is read back twice: in the PATCH/PUT response and with a GET.
  */
 import { allEvents } from './events/support';
-import { aScimTenant, type ScimTenant } from './support/factories';
+import { aPool, aScimTenant, type ScimTenant } from './support/factories';
 import { scimClient, SCIM_ERROR, type ScimClient } from './support/scim-client';
 import { startTestApp, type TestApp } from './support/test-app';
 
@@ -250,12 +250,7 @@ describe('SCIM User shapes', () => {
     beforeAll(async () => {
       pooled = await aScimTenant(app);
       client = scimClient(app, pooled);
-      await app
-        .http()
-        .post('/api/v1/license-pools')
-        .set('Authorization', pooled.auth)
-        .send({ name: 'Sales', capacity: 2 })
-        .expect(201);
+      await aPool(app, pooled, 'Sales', 2);
     });
 
     const poolOf = (body: Json) => (body[ROLLCALL] as { licensePoolName: string }).licensePoolName;

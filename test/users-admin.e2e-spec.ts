@@ -1,7 +1,7 @@
 import { UserSignIn } from '@rollcall/identity';
 import { TEST_ACTOR } from './support/actors';
 import { ProvisioningLogService } from '@rollcall/integration';
-import { aScimTenant, aTenant, type ScimTenant, type Tenant } from './support/factories';
+import { aPool, aScimTenant, aTenant, type ScimTenant, type Tenant } from './support/factories';
 import { type ScimClient, scimClient } from './support/scim-client';
 import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
@@ -613,18 +613,13 @@ describe('admin API: users', () => {
     const tenant = await aScimTenant(app);
     const scim = scimClient(app, tenant);
     const id = await create(scim, 'both@example.com');
-    const sales = await app
-      .http()
-      .post('/api/v1/license-pools')
-      .set('Authorization', tenant.auth)
-      .send({ name: 'Sales', capacity: 5 })
-      .expect(201);
+    const salesId = await aPool(app, tenant, 'Sales', 5);
     const update = (body: Record<string, unknown>) =>
       app.http().patch(`/api/v1/users/${id}`).set('Authorization', tenant.auth).send(body);
     await update({ role: 'admin' }).expect(200);
     const before = await row(id);
     // The pool exists, but the last admin may not be demoted: the move must not stay either.
-    const refused = await update({ role: 'group_admin', licensePoolId: sales.body.id });
+    const refused = await update({ role: 'group_admin', licensePoolId: salesId });
     expect([refused.status, refused.body.code]).toEqual([409, 'last_admin']);
     expect(await row(id)).toEqual(before);
     // An anonymized user moves nowhere.
@@ -636,7 +631,7 @@ describe('admin API: users', () => {
       .http()
       .patch(`/api/v1/users/${gone}`)
       .set('Authorization', tenant.auth)
-      .send({ licensePoolId: sales.body.id });
+      .send({ licensePoolId: salesId });
     expect([late.status, late.body.code]).toEqual([409, 'user_anonymized']);
     expect(await row(gone)).toEqual(anonymized);
   });

@@ -19,18 +19,16 @@ import {
   entraUpdateCompliant,
   entraUpdateLegacy,
 } from '../fixtures/entra';
-import { aScimTenant } from '../support/factories';
 import {
   adminUser,
   adminUsers,
-  aPool,
+  idpOrganization,
   idpSignIn,
   lastSignIn,
   seats,
   scimGroupMembers,
 } from '../support/idp-sequence';
-import { configureSaml } from '../support/saml';
-import { scimClient, scimUsers } from '../support/scim-client';
+import { scimUsers } from '../support/scim-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -44,11 +42,8 @@ describe('Microsoft Entra ID', () => {
   });
   afterAll(() => app.close());
 
-  const entraTenant = () => aScimTenant(app, 'bearer', 'entra');
-
   it('test connection, create, update (both PATCH dialects), disable, enable, delete', async () => {
-    const tenant = await entraTenant();
-    const client = scimClient(app, tenant);
+    const { tenant, client } = await idpOrganization(app, 'entra');
 
     const probe = await client.get('/Users', { filter: entraTestConnectionFilter }).expect(200);
     expect(probe.headers['content-type']).toMatch(/^application\/scim\+json/);
@@ -130,8 +125,7 @@ describe('Microsoft Entra ID', () => {
   });
 
   it('groups: lookup, create, add and remove members one by one (both dialects), rename, delete', async () => {
-    const tenant = await entraTenant();
-    const client = scimClient(app, tenant);
+    const { tenant, client } = await idpOrganization(app, 'entra');
     const [first, second, third] = await scimUsers(client, [
       'first@contoso.com',
       'second@contoso.com',
@@ -195,10 +189,10 @@ describe('Microsoft Entra ID', () => {
   });
 
   it('pool by URN path, SAML sign-in with the default claims (seat taken), disable, enable, delete', async () => {
-    const tenant = await entraTenant();
-    await configureSaml(app, tenant.adminApiKey);
-    await aPool(app, tenant, 'Tour Operations', 3);
-    const client = scimClient(app, tenant);
+    const { tenant, client } = await idpOrganization(app, 'entra', {
+      saml: true,
+      pool: { name: 'Tour Operations', capacity: 3 },
+    });
     const body = entraCreateUser('5e1f00d1');
     const upn = body.userName;
 

@@ -1,6 +1,6 @@
 import { googleSamlAssertion, type GooglePerson } from '../fixtures/google';
-import { aTenant, type Tenant } from '../support/factories';
-import { adminUsers, aPool, idpSignIn, lastSignIn, seats } from '../support/idp-sequence';
+import { aPool, aTenant, type Tenant } from '../support/factories';
+import { adminUsers, idpSignIn, lastSignIn, seats } from '../support/idp-sequence';
 import { configureSaml, sessionCookie } from '../support/saml';
 import { startTestApp, type TestApp } from '../support/test-app';
 

@@ -14,18 +14,16 @@ import {
   jumpcloudUpdateUser,
   type JumpCloudUser,
 } from '../fixtures/jumpcloud';
-import { aScimTenant } from '../support/factories';
 import {
   adminUser,
   adminUsers,
-  aPool,
+  idpOrganization,
   idpSignIn,
   lastSignIn,
   seats,
   scimGroupMembers,
 } from '../support/idp-sequence';
-import { configureSaml } from '../support/saml';
-import { scimClient } from '../support/scim-client';
+import type { ScimClient } from '../support/scim-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /** JumpCloud's custom SCIM integration and SSO application (docs/idp/jumpcloud.md), replayed. */
@@ -36,21 +34,19 @@ describe('JumpCloud', () => {
   });
   afterAll(() => app.close());
 
-  const jumpcloudTenant = () => aScimTenant(app, 'bearer', 'jumpcloud');
   const person = (username: string, employeeIdentifier: string): JumpCloudUser => ({
     username,
     firstname: username.split('@')[0].split('.')[0],
     lastname: 'Cloud',
     employeeIdentifier,
   });
-  const create = async (client: ReturnType<typeof scimClient>, user: JumpCloudUser) => {
+  const create = async (client: ScimClient, user: JumpCloudUser) => {
     await client.get('/Users', jumpcloudLookup(user.username)).expect(200);
     return (await client.post('/Users', jumpcloudCreateUser(user)).expect(201)).body.id as string;
   };
 
   it('Test Connection: the test user and test group are created and deleted again', async () => {
-    const tenant = await jumpcloudTenant();
-    const client = scimClient(app, tenant);
+    const { tenant, client } = await idpOrganization(app, 'jumpcloud');
     const testUser = person('nobody.test@jumpcloud-example.com', 'jc-test');
 
     const missing = await client.get('/Users', jumpcloudLookup(testUser.username)).expect(200);
@@ -78,10 +74,10 @@ describe('JumpCloud', () => {
   });
 
   it('users: lookups, create, pool from the SAML attribute, PATCH and PUT updates, deprovision, restore, delete', async () => {
-    const tenant = await jumpcloudTenant();
-    await configureSaml(app, tenant.adminApiKey);
-    await aPool(app, tenant, 'Field', 1);
-    const client = scimClient(app, tenant);
+    const { tenant, client } = await idpOrganization(app, 'jumpcloud', {
+      saml: true,
+      pool: { name: 'Field', capacity: 1 },
+    });
     const dana = person('dana.ops@jumpcloud-example.com', 'E-1001');
     const eli = person('eli.ops@jumpcloud-example.com', 'E-1002');
 
@@ -186,8 +182,7 @@ describe('JumpCloud', () => {
   });
 
   it('groups: create with members, take over by name, add and remove, rename by PATCH and PUT, delete', async () => {
-    const tenant = await jumpcloudTenant();
-    const client = scimClient(app, tenant);
+    const { tenant, client } = await idpOrganization(app, 'jumpcloud');
     const [a, b, c] = [
       await create(client, person('a.user@jumpcloud-example.com', 'E-1')),
       await create(client, person('b.user@jumpcloud-example.com', 'E-2')),

@@ -16,21 +16,28 @@ import {
   oktaSamlAssertion,
   oktaUpdateProfile,
 } from '../fixtures/okta';
-import { aScimTenant } from '../support/factories';
 import {
   adminUser,
   adminUsers,
-  aPool,
+  idpOrganization,
   idpSignIn,
   lastSignIn,
   seats,
   scimGroupMembers,
 } from '../support/idp-sequence';
-import { configureSaml, sessionCookie } from '../support/saml';
-import { scimClient, scimUsers } from '../support/scim-client';
+import { sessionCookie } from '../support/saml';
+import { scimUsers } from '../support/scim-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const ROLLCALL = 'urn:ietf:params:scim:schemas:extension:rollcall:2.0:User';
+/** What Okta's lookups (of users and of groups) expect when nothing matches. */
+const EMPTY_LIST = {
+  schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
+  totalResults: 0,
+  startIndex: 1,
+  itemsPerPage: 0,
+  Resources: [],
+};
 
 /** Okta's documented SCIM 2.0 and SAML sequences (docs/idp/okta.md), replayed against the app. */
 describe('Okta', () => {
@@ -40,21 +47,12 @@ describe('Okta', () => {
   });
   afterAll(() => app.close());
 
-  const oktaTenant = () => aScimTenant(app, 'bearer', 'okta');
-
   it('lookup with paging, create with a password, PUT updates, deactivate and reactivate', async () => {
-    const tenant = await oktaTenant();
-    const client = scimClient(app, tenant);
+    const { tenant, client } = await idpOrganization(app, 'okta');
     const login = 'test.user@okta.local';
 
     const empty = await client.get('/Users', oktaLookup(login)).expect(200);
-    expect(empty.body).toEqual({
-      schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
-      totalResults: 0,
-      startIndex: 1,
-      itemsPerPage: 0,
-      Resources: [],
-    });
+    expect(empty.body).toEqual(EMPTY_LIST);
 
     const created = await client.post('/Users', oktaCreateUser(login)).expect(201);
     const id = created.body.id as string;
@@ -111,8 +109,7 @@ describe('Okta', () => {
   });
 
   it('re-creating a deleted userName reactivates the same user and sends one reactivation email', async () => {
-    const tenant = await oktaTenant();
-    const client = scimClient(app, tenant);
+    const { tenant, client } = await idpOrganization(app, 'okta');
     const first = await client.post('/Users', oktaCreateUser('again@example.com')).expect(201);
     await client.delete(`/Users/${first.body.id}`).expect(204);
     await client.get(`/Users/${first.body.id}`).expect(404);
@@ -136,19 +133,12 @@ describe('Okta', () => {
   });
 
   it('Push Groups: import, lookup, create, rename, membership PATCH, PUT with members, delete', async () => {
-    const tenant = await oktaTenant();
-    const client = scimClient(app, tenant);
+    const { tenant, client } = await idpOrganization(app, 'okta');
     const [one, two] = await scimUsers(client, ['one@okta.local', 'two@okta.local']);
     const name = 'Test SCIMv2';
 
     const none = await client.get('/Groups', oktaGroupLookup(name)).expect(200);
-    expect(none.body).toEqual({
-      schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
-      totalResults: 0,
-      startIndex: 1,
-      itemsPerPage: 0,
-      Resources: [],
-    });
+    expect(none.body).toEqual(EMPTY_LIST);
 
     const created = await client.post('/Groups', oktaCreateGroup(name)).expect(201);
     const id = created.body.id as string;
@@ -203,10 +193,10 @@ describe('Okta', () => {
   });
 
   it('assigned into a pool, signs in over SAML (seat taken), is deactivated (seat freed) and reactivated', async () => {
-    const tenant = await oktaTenant();
-    await configureSaml(app, tenant.adminApiKey);
-    await aPool(app, tenant, 'Sales', 2);
-    const client = scimClient(app, tenant);
+    const { tenant, client } = await idpOrganization(app, 'okta', {
+      saml: true,
+      pool: { name: 'Sales', capacity: 2 },
+    });
     const login = 'pooled.user@okta.local';
 
     await client.get('/Users', oktaLookup(login)).expect(200);

@@ -12,17 +12,14 @@ import {
   oneloginSamlAssertion,
   oneloginTemplateUser,
 } from '../fixtures/onelogin';
-import { aScimTenant } from '../support/factories';
 import {
   adminUser,
   adminUsers,
-  aPool,
+  idpOrganization,
   idpSignIn,
   seats,
   scimGroupMembers,
 } from '../support/idp-sequence';
-import { configureSaml } from '../support/saml';
-import { scimClient } from '../support/scim-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 const ROLLCALL = 'urn:ietf:params:scim:schemas:extension:rollcall:2.0:User';
@@ -35,13 +32,11 @@ describe('OneLogin', () => {
   });
   afterAll(() => app.close());
 
-  const oneloginTenant = () => aScimTenant(app, 'bearer', 'onelogin');
-
   it('enable, create from the template, sign in, PUT updates, suspend, unsuspend, delete, re-create', async () => {
-    const tenant = await oneloginTenant();
-    await configureSaml(app, tenant.adminApiKey);
-    await aPool(app, tenant, 'Support', 2);
-    const client = scimClient(app, tenant);
+    const { tenant, client } = await idpOrganization(app, 'onelogin', {
+      saml: true,
+      pool: { name: 'Support', capacity: 2 },
+    });
     const person: OneLoginPerson = {
       email: 'kim.lee@onelogin-example.com',
       firstname: 'Kim',
@@ -143,8 +138,7 @@ describe('OneLogin', () => {
   });
 
   it('groups: refresh entitlements, create, take over an admin group, add and remove members, rename', async () => {
-    const tenant = await oneloginTenant();
-    const client = scimClient(app, tenant);
+    const { tenant, client } = await idpOrganization(app, 'onelogin');
     const ids: string[] = [];
     for (const [firstname, lastname] of [
       ['Ana', 'One'],

@@ -303,7 +303,8 @@ describe('SAML breadth', () => {
     const worker = () => app.app.get(SamlMaintenanceWorker);
     const hoursLater = (hours: number) => new Date(Date.now() + hours * 3_600_000);
 
-    it('is read at configuration, then again on schedule, taking in new signing certificates', async () => {
+    /** An organization whose SAML connection is configured from the metadata server's URL. */
+    async function metadataUrlTenant(): Promise<{ tenant: Tenant; configured: ConnectionView }> {
       server.answer = { status: 200, body: idpMetadataXml() };
       const tenant = await aTenant(app);
       const configured = await app
@@ -312,12 +313,17 @@ describe('SAML breadth', () => {
         .set('Authorization', tenant.auth)
         .send({ idpMetadataUrl: server.url })
         .expect(200);
-      expect(configured.body.idpMetadata).toMatchObject({
+      return { tenant, configured: configured.body as ConnectionView };
+    }
+
+    it('is read at configuration, then again on schedule, taking in new signing certificates', async () => {
+      const { tenant, configured } = await metadataUrlTenant();
+      expect(configured.idpMetadata).toMatchObject({
         url: server.url,
         status: 'ok',
         lastError: null,
       });
-      expect(configured.body.idpCertificates).toHaveLength(1);
+      expect(configured.idpCertificates).toHaveLength(1);
       const signedByNext = () => respond(tenant, { signingKey: OTHER_KEY });
       expect((await postAcs(app, tenant.slug, signedByNext())).status).toBe(400);
 
@@ -341,14 +347,7 @@ describe('SAML breadth', () => {
     });
 
     it('keeps the certificates and says why when a fetch fails', async () => {
-      server.answer = { status: 200, body: idpMetadataXml() };
-      const tenant = await aTenant(app);
-      await app
-        .http()
-        .put('/api/v1/sso/saml')
-        .set('Authorization', tenant.auth)
-        .send({ idpMetadataUrl: server.url })
-        .expect(200);
+      const { tenant } = await metadataUrlTenant();
       server.answer = { status: 500, body: 'down' };
       const before = lines.length;
       expect((await worker().refreshDue(hoursLater(7))).failed).toBeGreaterThanOrEqual(1);
@@ -396,14 +395,7 @@ describe('SAML breadth', () => {
     });
 
     it('refuses the scheduled fetch of a private address too', async () => {
-      server.answer = { status: 200, body: idpMetadataXml() };
-      const tenant = await aTenant(app);
-      await app
-        .http()
-        .put('/api/v1/sso/saml')
-        .set('Authorization', tenant.auth)
-        .send({ idpMetadataUrl: server.url })
-        .expect(200);
+      const { tenant } = await metadataUrlTenant();
       const requests = server.requests;
       app.config.events.webhooks.allowPrivateUrls = false;
       try {

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { SamlMaintenanceWorker } from '../../libs/saml/src/connection/saml-maintenance.worker';
 import { selfSignedCertificate } from '../../libs/saml/src/keys/self-signed';
 import { browserSkipReason, launchChromium, type LaunchedBrowser } from '../support/browser';
-import { aTenant, type Tenant } from '../support/factories';
+import { aPool, aTenant, type Tenant } from '../support/factories';
 import { IDP_KEY } from '../support/saml';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { startTestIdp, type TestIdp } from '../support/test-idp';
@@ -51,12 +51,7 @@ describeInBrowser(
       app = await startTestApp({ publicUrl: baseUrl });
       await app.app.listen(port, '127.0.0.1');
       tenant = await aTenant(app, { totalLicenses: 10 });
-      await app
-        .http()
-        .post('/api/v1/license-pools')
-        .set('Authorization', tenant.auth)
-        .send({ name: 'Engineering', capacity: 3 })
-        .expect(201);
+      await aPool(app, tenant, 'Engineering', 3);
       idp = await startTestIdp(`${baseUrl}/sso/saml/${tenant.slug}/metadata`, 'localhost');
       idp.settings.encrypt = 'current';
       await app

@@ -1,4 +1,4 @@
-import { aScimTenant, aTenant, type Tenant } from '../support/factories';
+import { aPool, aScimTenant, aTenant, type Tenant } from '../support/factories';
 import {
   authnRequestId,
   base64,
@@ -251,12 +251,7 @@ describe('SAML SSO sign-in', () => {
 
     it('names an unknown pool and a full pool on the error page, changing nothing', async () => {
       const tenant = await samlTenant({ totalLicenses: 3 });
-      await app
-        .http()
-        .post('/api/v1/license-pools')
-        .set('Authorization', tenant.auth)
-        .send({ name: 'Sales', capacity: 1 })
-        .expect(201);
+      await aPool(app, tenant, 'Sales', 1);
       const unknown = await postAcs(
         app,
         tenant.slug,
@@ -373,14 +368,7 @@ describe('SAML SSO sign-in', () => {
 
     it('SSO reverts an admin’s pool move at the next sign-in (rule 6)', async () => {
       const tenant = await samlTenant({ totalLicenses: 5 });
-      const sales = (
-        await app
-          .http()
-          .post('/api/v1/license-pools')
-          .set('Authorization', tenant.auth)
-          .send({ name: 'Sales', capacity: 2 })
-          .expect(201)
-      ).body;
+      const salesId = await aPool(app, tenant, 'Sales', 2);
       await postAcs(
         app,
         tenant.slug,
@@ -406,7 +394,7 @@ describe('SAML SSO sign-in', () => {
       const after = (
         await app.http().get(`/api/v1/users/${user.id}`).set('Authorization', tenant.auth)
       ).body;
-      expect(after.licensePool.id).toBe(sales.id);
+      expect(after.licensePool.id).toBe(salesId);
     });
 
     it('signs out, and a deactivated person’s session stops working', async () => {
@@ -457,12 +445,7 @@ describe('SAML SSO sign-in', () => {
 
     it('seats exactly the remaining capacity in a burst of first sign-ins', async () => {
       const tenant = await samlTenant({ totalLicenses: 40 });
-      await app
-        .http()
-        .post('/api/v1/license-pools')
-        .set('Authorization', tenant.auth)
-        .send({ name: 'Burst', capacity: 8 })
-        .expect(201);
+      await aPool(app, tenant, 'Burst', 8);
       await postAcs(
         app,
         tenant.slug,

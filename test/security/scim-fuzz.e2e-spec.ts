@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { Response } from 'supertest';
-import { aScimTenant, type ScimTenant } from '../support/factories';
+import { aPool, aScimTenant, type ScimTenant } from '../support/factories';
 import { filterStrings } from '../support/fuzz';
 import { hostileString, refusedByHeaderLimit, SQL_INJECTIONS } from '../support/hostile';
 import {
@@ -74,12 +74,7 @@ describe('SCIM under generated input', () => {
     app = await startTestApp();
     tenant = await aScimTenant(app);
     scim = scimClient(app, tenant);
-    await app
-      .http()
-      .post('/api/v1/license-pools')
-      .set('Authorization', tenant.auth)
-      .send({ name: 'Sales', capacity: 2 })
-      .expect(201);
+    await aPool(app, tenant, 'Sales', 2);
     users = await scimUsers(scim, ['fz1@example.com', 'fz2@example.com', 'fz3@example.com'], {
       emails: [{ value: 'fz@example.com', type: 'work', primary: true }],
       name: { givenName: 'Fuzz', familyName: 'Zed' },

@@ -81,3 +81,19 @@ export async function aScimTenant(
       : `Basic ${Buffer.from(`${body.username}:${body.password}`).toString('base64')}`;
   return { ...tenant, scimAuth, baseUrl: body.baseUrl };
 }
+
+/** A custom license pool made by the admin API (POST /api/v1/license-pools); answers its id. */
+export async function aPool(
+  app: TestApp,
+  tenant: Pick<Tenant, 'auth'>,
+  name: string,
+  capacity: number,
+): Promise<string> {
+  const response = await app
+    .http()
+    .post('/api/v1/license-pools')
+    .set('Authorization', tenant.auth)
+    .send({ name, capacity })
+    .expect(201);
+  return (response.body as { id: string }).id;
+}

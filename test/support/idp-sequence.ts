@@ -1,13 +1,46 @@
-import type { Tenant } from './factories';
-import type { ScimClient } from './scim-client';
-import { assertionXml, base64, postAcs, responseXml, signElement, IDP_KEY, spUrls } from './saml';
+import { aPool, aScimTenant, type ScimTenant, type Tenant } from './factories';
+import { scimClient, type ScimClient } from './scim-client';
+import {
+  assertionXml,
+  base64,
+  configureSaml,
+  postAcs,
+  responseXml,
+  signElement,
+  IDP_KEY,
+  spUrls,
+} from './saml';
 import type { TestApp } from './test-app';
 
 /**
- * What the per-IdP suites (test/idp) share: the admin API's view of a user and of the seats, and a
- * SAML sign-in shaped as a given IdP sends it. SCIM requests go through scim-client.ts, which sends
+ * What the per-IdP suites (test/idp) share: the organization an IdP connects to, the admin API's
+ * view of a user and of the seats, and a SAML sign-in shaped as a given IdP sends it. SCIM requests go through scim-client.ts, which sends
  * the IdP's bodies exactly as written.
  */
+
+export type IdpName = NonNullable<Parameters<typeof aScimTenant>[2]>;
+
+export interface IdpOrganizationOptions {
+  /** A SAML connection to the test IdP (saml.ts `configureSaml`). */
+  saml?: boolean;
+  /** A custom license pool made by the admin API (after the SAML connection). */
+  pool?: { name: string; capacity: number };
+}
+
+/**
+ * Where each per-IdP sequence starts: an enterprise organization whose SCIM integration is set up
+ * for `idp` with bearer credentials, and the SCIM client the IdP would be.
+ */
+export async function idpOrganization(
+  app: TestApp,
+  idp: IdpName,
+  options: IdpOrganizationOptions = {},
+): Promise<{ tenant: ScimTenant; client: ScimClient }> {
+  const tenant = await aScimTenant(app, 'bearer', idp);
+  if (options.saml) await configureSaml(app, tenant.adminApiKey);
+  if (options.pool) await aPool(app, tenant, options.pool.name, options.pool.capacity);
+  return { tenant, client: scimClient(app, tenant) };
+}
 
 export interface AdminUser {
   id: string;
@@ -77,22 +110,6 @@ export async function seats(app: TestApp, tenant: Tenant): Promise<Record<string
       { id: p.id, capacity: p.capacity, used: p.used, remaining: p.remaining },
     ]),
   );
-}
-
-/** A custom license pool made by the admin API; answers its id. */
-export async function aPool(
-  app: TestApp,
-  tenant: Tenant,
-  name: string,
-  capacity: number,
-): Promise<string> {
-  const response = await app
-    .http()
-    .post('/api/v1/license-pools')
-    .set('Authorization', tenant.auth)
-    .send({ name, capacity })
-    .expect(201);
-  return (response.body as { id: string }).id;
 }
 
 export const NAMEID_EMAIL = 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress';

@@ -1,5 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import type { AppConfig } from '@rollcall/common';
+import { startTestApp, type TestApp } from './test-app';
 
 export interface ReceivedMail {
   from: string;
@@ -66,6 +68,33 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** The app settings that send its mail to `smtp`, the outbox worker polling every 50 ms. */
+export function mailSettings(
+  smtp: Pick<SmtpSink, 'url'>,
+  outbox: Partial<AppConfig['outbox']> = {},
+): Pick<AppConfig, 'smtp' | 'outbox'> {
+  return {
+    smtp: { url: smtp.url, from: 'Rollcall <no-reply@rollcall.test>' },
+    outbox: { worker: true, pollIntervalMs: 50, maxAttempts: 3, ...outbox },
+  };
+}
+
+/**
+ * An app that sends its mail to a fresh SMTP sink (`mailSettings`; `worker: false` where the test
+ * drives the outbox rounds itself). Closing the app closes the sink too.
+ */
+export async function startMailingApp(
+  outbox: Partial<AppConfig['outbox']> = {},
+): Promise<{ app: TestApp; smtp: SmtpSink }> {
+  const smtp = await startSmtpSink();
+  const app = await startTestApp(mailSettings(smtp, outbox));
+  const close = async () => {
+    await app.close();
+    await smtp.close();
+  };
+  return { app: { ...app, close }, smtp };
 }
 
 function parse(

@@ -79,4 +79,5 @@ export {
   type StatementObserver,
 } from './database/statement-log';
 export { trackPools, driverPool } from './database/driver-pool';
+export { RoundTimer, type RoundTimerOptions } from './workers/round-timer';
 export { applySecurityHeaders, recordHelmet, type SecurityHeaders } from './http/security-headers';

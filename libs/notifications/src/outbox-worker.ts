@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { APP_CONFIG, type AppConfig, DomainError } from '@rollcall/common';
+import { APP_CONFIG, type AppConfig, DomainError, RoundTimer } from '@rollcall/common';
 import {
   type ClaimedMessage,
   OrganizationsService,
@@ -50,9 +50,7 @@ type Rendered = { mail: Mail } | { skip: string };
 @Injectable()
 export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxWorker.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  private readonly timer: RoundTimer;
   private nextExpiryCheck = 0;
 
   constructor(
@@ -64,42 +62,32 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly users: AdminUserActions,
     private readonly mailer: Mailer,
     private readonly metrics: MetricsService,
-  ) {}
+  ) {
+    this.timer = new RoundTimer({
+      round: () => this.tick(),
+      intervalMs: config.outbox.pollIntervalMs,
+      logger: this.logger,
+      failure: 'outbox worker round failed; retrying at the next poll',
+      unref: false,
+    });
+  }
 
   onApplicationBootstrap(): void {
-    if (this.config.outbox.worker) this.schedule(0);
+    if (this.config.outbox.worker) this.timer.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+    await this.timer.stop();
     this.mailer.close();
   }
 
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.running = this.tick().finally(() => {
-        this.running = undefined;
-      });
-    }, delayMs);
-  }
-
-  private async tick(): Promise<void> {
-    let busy = false;
-    try {
-      if (Date.now() >= this.nextExpiryCheck) {
-        this.nextExpiryCheck = Date.now() + EXPIRY_CHECK_INTERVAL_MS;
-        await this.checkExpiries();
-      }
-      busy = (await this.drainOnce()) === BATCH_SIZE;
-    } catch (error) {
-      this.logger.error({ err: error }, 'outbox worker round failed; retrying at the next poll');
+  /** One poll: the expiry notices when due, then a batch; a full batch polls again at once. */
+  private async tick(): Promise<number | undefined> {
+    if (Date.now() >= this.nextExpiryCheck) {
+      this.nextExpiryCheck = Date.now() + EXPIRY_CHECK_INTERVAL_MS;
+      await this.checkExpiries();
     }
-    this.schedule(busy ? 0 : this.config.outbox.pollIntervalMs);
+    return (await this.drainOnce()) === BATCH_SIZE ? 0 : undefined;
   }
 
   /** One round: claims a batch, sends it, records each outcome. Returns how many were claimed. */
@@ -107,7 +95,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     const claimedAt = Date.now();
     const claimed = await this.outbox.claim(BATCH_SIZE, CLAIM_LEASE_MS);
     for (const message of claimed) {
-      if (this.stopped || Date.now() - claimedAt > CLAIM_LEASE_MS - LEASE_MARGIN_MS) {
+      if (this.timer.stopped || Date.now() - claimedAt > CLAIM_LEASE_MS - LEASE_MARGIN_MS) {
         await this.outbox.release(message);
       } else {
         await this.deliver(message);

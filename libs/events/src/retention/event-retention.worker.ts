@@ -5,7 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '@rollcall/common';
+import { APP_CONFIG, type AppConfig, RoundTimer } from '@rollcall/common';
 import { EventLog } from '@rollcall/identity';
 
 /** How often retention runs. */
@@ -20,9 +20,14 @@ const PRUNE_BATCH = 5_000;
 @Injectable()
 export class EventRetentionWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(EventRetentionWorker.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = false;
+  private readonly timer = new RoundTimer({
+    round: async () => {
+      await this.pruneAll();
+    },
+    intervalMs: RETENTION_INTERVAL_MS,
+    logger: this.logger,
+    failure: 'event retention failed; retrying at the next round',
+  });
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -30,25 +35,11 @@ export class EventRetentionWorker implements OnApplicationBootstrap, OnModuleDes
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.events.workers) this.schedule(0);
+    if (this.config.events.workers) this.timer.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.pruneAll()
-        .catch((error: unknown) =>
-          this.logger.error({ err: error }, 'event retention failed; retrying at the next round'),
-        )
-        .finally(() => this.schedule(RETENTION_INTERVAL_MS));
-    }, delayMs);
-    this.timer.unref();
+    await this.timer.stop();
   }
 
   /** Deletes every event older than the retention period; answers how many went. */
@@ -58,7 +49,7 @@ export class EventRetentionWorker implements OnApplicationBootstrap, OnModuleDes
     for (;;) {
       const deleted = await this.log.prune(before, PRUNE_BATCH);
       total += deleted;
-      if (deleted < PRUNE_BATCH || this.stopped) break;
+      if (deleted < PRUNE_BATCH || this.timer.stopped) break;
     }
     if (total > 0) this.logger.log({ deleted: total, before }, 'pruned events past retention');
     return total;

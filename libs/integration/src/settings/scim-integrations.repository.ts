@@ -38,6 +38,46 @@ export interface ClaimedExpiryNotice {
 }
 
 /**
+ * The statement behind both expiry-notice claims, on the credentials of one table (aliased `c`):
+ * stamps the notices due on up to $2 rows that expire within $1 days (or have expired) and were not
+ * yet told of, soonest expiry first, skipping rows locked elsewhere; answers each with its
+ * integration (a previous credential's is joined).
+ */
+function claimNoticesStatement(
+  role: CredentialRole,
+  /** What else a row must be to be claimed (an SQL condition followed by AND, or nothing). */
+  only = '',
+): string {
+  const [table, integration, joined] =
+    role === 'current'
+      ? ['scim_integrations', 'c', 'WHERE']
+      : [
+          'scim_previous_credentials',
+          'i',
+          'FROM scim_integrations i WHERE i.id = c.integration_id AND',
+        ];
+  return `UPDATE ${table} c SET
+         expired_notice_sent_at = CASE WHEN c.expires_at <= now() THEN now() ELSE c.expired_notice_sent_at END,
+         expiry_warning_sent_at = COALESCE(c.expiry_warning_sent_at, now())
+       ${joined} c.id IN (
+         SELECT id FROM ${table}
+         WHERE ${only}((expires_at <= now() AND expired_notice_sent_at IS NULL)
+            OR (expires_at <= now() + $1 * interval '1 day' AND expiry_warning_sent_at IS NULL))
+         ORDER BY expires_at LIMIT $2
+         FOR UPDATE SKIP LOCKED)
+       RETURNING ${integration}.id, ${integration}.organization_id, '${role}' AS role, c.expires_at,
+                 c.expires_at <= now() AS expired`;
+}
+
+const CLAIM_CURRENT_NOTICES = claimNoticesStatement('current');
+
+/** Previous credentials: only while their grace lasts, and only when they expire before it ends. */
+const CLAIM_PREVIOUS_NOTICES = claimNoticesStatement(
+  'previous',
+  'expires_at < grace_ends_at AND grace_ends_at > now() AND ',
+);
+
+/**
  * The `scim_integrations` table, one row per organization with SCIM enabled holding the hash of its
  * current credential, and `scim_previous_credentials`, at most one row per integration holding the
  * credential the last rotation replaced until its grace period ends (two tables rather than
@@ -130,20 +170,7 @@ export class ScimIntegrationsRepository {
     limit: number,
     manager: EntityManager,
   ): Promise<ClaimedExpiryNotice[]> {
-    return runStatement<ClaimedExpiryNotice>(
-      manager,
-      `UPDATE scim_integrations i SET
-         expired_notice_sent_at = CASE WHEN i.expires_at <= now() THEN now() ELSE i.expired_notice_sent_at END,
-         expiry_warning_sent_at = COALESCE(i.expiry_warning_sent_at, now())
-       WHERE i.id IN (
-         SELECT id FROM scim_integrations
-         WHERE (expires_at <= now() AND expired_notice_sent_at IS NULL)
-            OR (expires_at <= now() + $1 * interval '1 day' AND expiry_warning_sent_at IS NULL)
-         ORDER BY expires_at LIMIT $2
-         FOR UPDATE SKIP LOCKED)
-       RETURNING i.id, i.organization_id, 'current' AS role, i.expires_at, i.expires_at <= now() AS expired`,
-      [warningDays, limit],
-    );
+    return runStatement<ClaimedExpiryNotice>(manager, CLAIM_CURRENT_NOTICES, [warningDays, limit]);
   }
 
   /**
@@ -156,22 +183,7 @@ export class ScimIntegrationsRepository {
     limit: number,
     manager: EntityManager,
   ): Promise<ClaimedExpiryNotice[]> {
-    return runStatement<ClaimedExpiryNotice>(
-      manager,
-      `UPDATE scim_previous_credentials p SET
-         expired_notice_sent_at = CASE WHEN p.expires_at <= now() THEN now() ELSE p.expired_notice_sent_at END,
-         expiry_warning_sent_at = COALESCE(p.expiry_warning_sent_at, now())
-       FROM scim_integrations i
-       WHERE i.id = p.integration_id AND p.id IN (
-         SELECT id FROM scim_previous_credentials
-         WHERE expires_at < grace_ends_at AND grace_ends_at > now()
-           AND ((expires_at <= now() AND expired_notice_sent_at IS NULL)
-             OR (expires_at <= now() + $1 * interval '1 day' AND expiry_warning_sent_at IS NULL))
-         ORDER BY expires_at LIMIT $2
-         FOR UPDATE SKIP LOCKED)
-       RETURNING i.id, i.organization_id, 'previous' AS role, p.expires_at, p.expires_at <= now() AS expired`,
-      [warningDays, limit],
-    );
+    return runStatement<ClaimedExpiryNotice>(manager, CLAIM_PREVIOUS_NOTICES, [warningDays, limit]);
   }
 
   /**

@@ -6,7 +6,7 @@ import {
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
-import { APP_CONFIG, type AppConfig } from '@rollcall/common';
+import { APP_CONFIG, type AppConfig, RoundTimer } from '@rollcall/common';
 import type { Actor } from '@rollcall/identity';
 import { fetchIdpMetadata } from './metadata-fetch';
 import { SamlConnectionsRepository } from './saml-connections.repository';
@@ -39,9 +39,12 @@ export interface RefreshRound {
 @Injectable()
 export class SamlMaintenanceWorker implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SamlMaintenanceWorker.name);
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
-  private stopped = false;
+  private readonly timer = new RoundTimer({
+    round: () => this.round(),
+    intervalMs: SAML_WORKER_INTERVAL_MS,
+    logger: this.logger,
+    failure: 'SAML maintenance failed; retrying at the next round',
+  });
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -50,25 +53,11 @@ export class SamlMaintenanceWorker implements OnApplicationBootstrap, OnModuleDe
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.saml.worker) this.schedule(0);
+    if (this.config.saml.worker) this.timer.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.round()
-        .catch((error: unknown) =>
-          this.logger.error({ err: error }, 'SAML maintenance failed; retrying at the next round'),
-        )
-        .finally(() => this.schedule(SAML_WORKER_INTERVAL_MS));
-    }, delayMs);
-    this.timer.unref();
+    await this.timer.stop();
   }
 
   private async round(): Promise<void> {
@@ -86,7 +75,7 @@ export class SamlMaintenanceWorker implements OnApplicationBootstrap, OnModuleDe
         const outcome = await this.refreshOne(connection);
         if (outcome !== 'gone') result[outcome] += 1;
       }
-      if (due.length < REFRESH_BATCH || this.stopped) return result;
+      if (due.length < REFRESH_BATCH || this.timer.stopped) return result;
     }
   }
 
