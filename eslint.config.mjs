@@ -15,7 +15,9 @@ const LAYERS = {
   identity: ['common'],
   scim: ['common'],
   operations: ['common'],
-  tenancy: ['common', 'identity', 'operations'],
+  // Admin portal sessions: below admin auth, whose guard accepts their cookie.
+  'portal-sessions': ['common', 'identity', 'operations'],
+  tenancy: ['common', 'identity', 'operations', 'portal-sessions'],
   integration: ['common', 'identity', 'operations', 'scim', 'tenancy'],
   'scim-users': ['common', 'identity', 'operations', 'scim', 'tenancy', 'integration'],
   'scim-groups': ['common', 'identity', 'operations', 'scim', 'tenancy', 'integration'],
@@ -30,11 +32,14 @@ const LAYERS = {
     'scim-users',
     'scim-groups',
   ],
-  saml: ['common', 'identity', 'operations', 'tenancy', 'integration'],
+  // The ACS opens a portal session when an admin signs in for the portal.
+  saml: ['common', 'identity', 'operations', 'tenancy', 'portal-sessions', 'integration'],
   users: ['common', 'identity', 'operations', 'tenancy', 'integration'],
   'license-pools': ['common', 'identity', 'operations', 'tenancy', 'integration'],
   notifications: ['common', 'identity', 'operations', 'tenancy', 'integration'],
   events: ['common', 'identity', 'operations', 'tenancy', 'integration'],
+  // The admin portal's files at /admin (the front end itself is apps/portal, bundled).
+  'portal-ui': ['common'],
   database: ['common'],
 };
 
@@ -199,6 +204,24 @@ export default tseslint.config(
     files: ['libs/common/src/**/*.ts'],
     ignores: ['libs/common/src/database/**', '**/*.spec.ts'],
     rules: { 'no-restricted-syntax': ['error', ...DATA_ACCESS_SYNTAX] },
+  },
+  {
+    // The admin portal runs in the browser (apps/portal/tsconfig.json: DOM types, no Node): it
+    // speaks to the server over HTTP only, never by importing its code.
+    files: ['apps/portal/**/*.ts', 'apps/portal/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@rollcall/*', 'node:*', '../../../*', '../../api/*'],
+              message: 'The portal runs in the browser: it calls the API, never server code.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['scripts/**', 'bench/**', 'apps/api/src/main.ts'],

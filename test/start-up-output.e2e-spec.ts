@@ -135,6 +135,7 @@ describe('start-up output of the built server', () => {
     const server = await start(app, {});
     const { before, banner, bannerEnd, key } = await waitForBanner(server);
     expect(banner).toContain('Demo admin API key rcak_');
+    expect(banner).toMatch(/Admin portal {3}http:\/\/\S+\/admin\/setup#token=rcsl_\S+\n/);
 
     const startUp = lines(before).map(parse);
     expect(startUp.length).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Locator, Page } from 'playwright-core';
 import {
-  browserSkipReason,
+  browserSuite,
   launchChromium,
   listenOnLoopback,
   type LaunchedBrowser,
@@ -14,9 +14,7 @@ import { startTestApp, type TestApp } from './support/test-app';
  * operation, takes an admin API key through Authorize and runs a request from the page.
  * Set ROLLCALL_SWAGGER_SCREENSHOT=/some/file.png to keep a screenshot of the page after the request.
  */
-const skipReason = browserSkipReason();
-if (skipReason) process.stderr.write(`swagger-ui.e2e-spec.ts skipped: ${skipReason}\n`);
-const describeInBrowser = skipReason ? describe.skip : describe;
+const { describeInBrowser, skipNote } = browserSuite('swagger-ui.e2e-spec.ts');
 
 // Two cores shared with another jest worker: Chromium's start and Swagger UI's first render are slow.
 const SLOW = 60_000;
@@ -37,7 +35,7 @@ interface OpenApiDocument {
   paths: Record<string, Record<string, { tags?: string[] }>>;
 }
 
-describeInBrowser(`Swagger UI in headless Chromium${skipReason ? ` (${skipReason})` : ''}`, () => {
+describeInBrowser(`Swagger UI in headless Chromium${skipNote}`, () => {
   jest.setTimeout(3 * SLOW);
 
   let app: TestApp | undefined;

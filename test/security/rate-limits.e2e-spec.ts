@@ -1,7 +1,14 @@
 import type { Response } from 'supertest';
 import type { RateLimitConfig } from '@rollcall/common';
 import { ProvisioningLogService } from '@rollcall/integration';
-import { aScimTenant, aTenant, operatorAuth, type ScimTenant } from '../support/factories';
+import {
+  aPortalSession,
+  aScimTenant,
+  aTenant,
+  operatorAuth,
+  portalSetupLink,
+  type ScimTenant,
+} from '../support/factories';
 import { SCIM_ERROR, scimClient } from '../support/scim-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { serverUrl } from '../support/test-database';
@@ -215,6 +222,24 @@ describe('rate limits', () => {
     });
   });
 
+  describe('per admin portal session', () => {
+    it('counts the session’s requests, on admin routes and its own, in one admin budget', async () => {
+      const tenant = await aTenant(app);
+      const session = await aPortalSession(app, tenant.id);
+      let turn = 0;
+      const send = () =>
+        app
+          .http()
+          .get(turn++ % 2 === 0 ? '/api/v1/organization' : '/api/v1/portal/session')
+          .set('Cookie', session.cookie);
+      const { statuses, refusal } = await untilRefused(send, 4 * LIMITS.admin);
+      expect(statuses.filter((s) => s === 200)).toHaveLength(LIMITS.admin);
+      expectProblem429(refusal, /admin portal session/, LIMITS.windowSeconds);
+      // The organization's admin API key has its own budget.
+      await app.http().get('/api/v1/organization').set('Authorization', tenant.auth).expect(200);
+    });
+  });
+
   describe('failed operator-token attempts', () => {
     it('does not count requests that present no token', async () => {
       for (let i = 0; i < 2 * LIMITS.operatorAuthFailures; i += 1) {
@@ -328,6 +353,32 @@ describe('rate-limit windows', () => {
       expect(paused.status).toBe(200);
     }
     await organizations(operatorAuth()).expect(200);
+  });
+
+  it('pauses setup-link sign-in after too many wrong links, for everyone, until the window ends', async () => {
+    const tenant = await aTenant(app);
+    const open = (setupToken: string) =>
+      app.http().post('/api/v1/portal/session').send({ setupToken });
+    const wrong = `rcsl_${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}_${'x'.repeat(43)}`;
+    const { statuses, refusal } = await untilRefused(
+      () => open(wrong),
+      4 * SHORT.operatorAuthFailures,
+    );
+    expect(statuses.slice(0, SHORT.operatorAuthFailures)).toEqual(
+      Array<number>(SHORT.operatorAuthFailures).fill(401),
+    );
+    expectProblem429(refusal, /^Too many wrong setup links/, SHORT.windowSeconds);
+    const url = await portalSetupLink(app, tenant.id);
+    const right = url.slice(url.indexOf('#token=') + '#token='.length);
+    const paused = await open(right);
+    if (paused.status === 429) {
+      expectProblem429(paused, /setup link is paused/, SHORT.windowSeconds);
+      await sleep(retryAfter(paused) * 1000 + 200);
+    } else {
+      expect(paused.status).toBe(201);
+      return;
+    }
+    await open(right).expect(201);
   });
 });
 

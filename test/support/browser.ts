@@ -20,6 +20,22 @@ export function browserSkipReason(): string | undefined {
   return `${CHROMIUM_PATH} is not installed (apt-get install chromium; REQUIRE_BROWSER=1 makes this an error)`;
 }
 
+/**
+ * A browser suite's `describe`: `describe.skip` where Chromium cannot run (saying why on stderr),
+ * and the note its title ends with then.
+ */
+export function browserSuite(file: string): {
+  describeInBrowser: jest.Describe;
+  skipNote: string;
+} {
+  const reason = browserSkipReason();
+  if (reason) process.stderr.write(`${file} skipped: ${reason}\n`);
+  return {
+    describeInBrowser: reason ? describe.skip : describe,
+    skipNote: reason ? ` (${reason})` : '',
+  };
+}
+
 export interface LaunchedBrowser {
   context: BrowserContext;
   /** Closes the browser and removes its profile; safe to call more than once. */

@@ -97,3 +97,27 @@ export async function aPool(
     .expect(201);
   return (response.body as { id: string }).id;
 }
+
+/** The operator's one-time setup link into the admin portal for an organization (its URL). */
+export async function portalSetupLink(app: TestApp, organizationId: string): Promise<string> {
+  const response = await app
+    .http()
+    .post(`/api/v1/organizations/${organizationId}/setup-link`)
+    .set('Authorization', operatorAuth())
+    .expect(201);
+  return response.body.url as string;
+}
+
+/** An admin portal session opened with a fresh setup link: its Cookie header and CSRF token. */
+export async function aPortalSession(
+  app: TestApp,
+  organizationId: string,
+): Promise<{ cookie: string; csrf: string }> {
+  const url = await portalSetupLink(app, organizationId);
+  const setupToken = url.slice(url.indexOf('#token=') + '#token='.length);
+  const response = await app.http().post('/api/v1/portal/session').send({ setupToken }).expect(201);
+  const setCookie = (response.headers['set-cookie'] as unknown as string[]).find((c) =>
+    c.startsWith('rollcall_portal='),
+  )!;
+  return { cookie: setCookie.split(';')[0], csrf: response.body.csrfToken as string };
+}

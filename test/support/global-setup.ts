@@ -1,5 +1,6 @@
 import './register-paths';
 import 'reflect-metadata';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +14,19 @@ import {
   withDatabase,
 } from './test-database';
 
+/**
+ * The admin portal's bundle (dist/portal), which the app serves at /admin: built once for the run
+ * when it is missing or older than its sources, so that a fresh clone's `npm test` has it.
+ */
+function buildPortalIfStale(): void {
+  const script = join(__dirname, '..', '..', 'scripts', 'build-portal.js');
+  const build = spawnSync(process.execPath, [script, '--if-stale'], { stdio: 'inherit' });
+  if (build.status !== 0) throw new Error(`building the admin portal failed (${build.status})`);
+}
+
 /** Migrates one database for the whole run; each test file then starts from a copy of it. */
 export default async function globalSetup(): Promise<void> {
+  buildPortalIfStale();
   process.env[SUITE_LOG_DIR_ENV] ??= mkdtempSync(join(tmpdir(), 'rollcall-test-logs-'));
   const url = serverUrl();
   if (url) {

@@ -96,6 +96,8 @@ export const BODY_ID_KEYS: Record<string, BodyIdMeaning> = {
   // SCIM: the resource's own id and location are read-only and ignored on writes.
   id: 'ignored',
   location: 'ignored',
+  // The admin portal's setup token names its own link, not a tenant resource.
+  setupToken: 'ignored',
   $ref: 'ignored',
 };
 

@@ -26,6 +26,11 @@ const SECRET_SHAPES: [string, RegExp][] = [
   ['SCIM bearer token', /rcscim_[A-Za-z0-9]+_[A-Za-z0-9_-]{16,}/],
   ['operator token', /rcop_[A-Za-z0-9_-]{16,}/],
   ['session cookie', /rollcall_session=[A-Za-z0-9_-]{16,}/],
+  [
+    'admin portal session',
+    /rcps_[0-9a-f-]{36}_[A-Za-z0-9_-]{16,}|rollcall_portal=[A-Za-z0-9_-]{16,}/,
+  ],
+  ['admin portal setup link', /rcsl_[0-9a-f-]{36}_[A-Za-z0-9_-]{16,}/],
   ['Authorization credentials', /\b(?:Bearer|Basic)\s+[A-Za-z0-9+/=._-]{16,}/],
   ['a logged credential header', /"(?:authorization|cookie|set-cookie)"\s*:\s*"[^"[]/i],
   ['a SAML response', /PHNhbWxwOlJlc3BvbnNl|<samlp:Response/],

@@ -7,6 +7,7 @@ import { IntegrationModule } from '@rollcall/integration';
 import { LicensePoolsModule } from '@rollcall/license-pools';
 import { NotificationsModule } from '@rollcall/notifications';
 import { OperationsModule } from '@rollcall/operations';
+import { PortalUiModule } from '@rollcall/portal-ui';
 import { SamlModule } from '@rollcall/saml';
 import { ScimModule } from '@rollcall/scim';
 import { ScimGroupsModule } from '@rollcall/scim-groups';
@@ -33,6 +34,7 @@ import { UsersAdminModule } from '@rollcall/users';
     OperationsModule,
     NotificationsModule,
     EventsModule,
+    PortalUiModule,
   ],
 })
 export class AppModule {}

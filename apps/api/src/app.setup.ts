@@ -19,7 +19,13 @@ import {
   ROOT_LOGGER,
 } from '@rollcall/common';
 import { SCIM_BASIC_SCHEME, SCIM_BEARER_SCHEME } from '@rollcall/integration';
-import { ADMIN_API_KEY_SCHEME, OPERATOR_TOKEN_SCHEME } from '@rollcall/tenancy';
+import { isPortalPath, PORTAL_HELMET_OPTIONS } from '@rollcall/portal-ui';
+import { PORTAL_COOKIE } from '@rollcall/portal-sessions';
+import {
+  ADMIN_API_KEY_SCHEME,
+  OPERATOR_TOKEN_SCHEME,
+  PORTAL_SESSION_SCHEME,
+} from '@rollcall/tenancy';
 
 export const BODY_LIMIT = '1mb';
 
@@ -70,6 +76,7 @@ export function configureApp(app: INestApplication): INestApplication {
  * other than localhost (Docker Compose on a server, a VM) fetches the page's scripts and styles over
  * HTTPS instead, fails, and shows a blank page. Those assets are all same-origin, so over HTTPS the
  * directive changes nothing; every other directive (script-src 'self', no inline script, ...) stays.
+ * The admin portal (/admin) has a stricter policy of its own: only 'self', styles included.
  */
 function securityHeaders() {
   // Recorded once at boot and replayed: the same headers as running helmet on every request.
@@ -77,10 +84,13 @@ function securityHeaders() {
   const swaggerUi = applySecurityHeaders(
     recordHelmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }),
   );
+  const portal = applySecurityHeaders(recordHelmet(PORTAL_HELMET_OPTIONS));
   return (request: Request, response: Response, next: NextFunction) =>
-    request.path === '/docs' || request.path.startsWith('/docs/') || isBrowserPath(request.path)
-      ? swaggerUi(request, response, next)
-      : everywhere(request, response, next);
+    isPortalPath(request.path)
+      ? portal(request, response, next)
+      : request.path === '/docs' || request.path.startsWith('/docs/') || isBrowserPath(request.path)
+        ? swaggerUi(request, response, next)
+        : everywhere(request, response, next);
 }
 
 function openApiConfig() {
@@ -95,6 +105,16 @@ function openApiConfig() {
     .addBearerAuth(
       { type: 'http', scheme: 'bearer', description: 'An organization admin API key (rcak_…)' },
       ADMIN_API_KEY_SCHEME,
+    )
+    .addCookieAuth(
+      PORTAL_COOKIE,
+      {
+        type: 'apiKey',
+        in: 'cookie',
+        description:
+          'The admin portal’s session cookie (docs/portal.md); POST, PUT, PATCH and DELETE also need X-CSRF-Token',
+      },
+      PORTAL_SESSION_SCHEME,
     )
     .addBearerAuth(
       { type: 'http', scheme: 'bearer', description: 'The installation’s ROLLCALL_OPERATOR_TOKEN' },

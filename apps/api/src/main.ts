@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { APP_CONFIG, type AppConfig, ConfigValidationError, LogOutput } from '@rollcall/common';
 import { DataDirectoryLockedError } from '@rollcall/database';
 import { GracefulShutdown } from '@rollcall/operations';
+import { PortalSessionsService } from '@rollcall/portal-sessions';
 import { DemoTenantSeeder } from '@rollcall/tenancy';
 import { AppModule } from './app.module';
 import { configureApp } from './app.setup';
@@ -15,7 +16,12 @@ async function bootstrap(): Promise<void> {
   const config = app.get<AppConfig>(APP_CONFIG);
   await app.listen(config.port, config.host);
   stopOnSignals(app);
-  printBanner(config, app.get(DemoTenantSeeder), app.get(LogOutput));
+  const seeder = app.get(DemoTenantSeeder);
+  const demo = seeder.created;
+  const setupLink = demo
+    ? await app.get(PortalSessionsService).issueSetupLink(demo.organization.id)
+    : undefined;
+  printBanner(config, seeder, app.get(LogOutput), setupLink?.url);
 }
 
 /** How long the requests in flight at SIGTERM may run before their connections are cut. */
@@ -52,7 +58,12 @@ function stopOnSignals(app: INestApplication): void {
  * last thing start-up prints. It goes through the log's own output, behind every line logged while
  * starting (pino writes asynchronously: a plain stdout write could overtake lines still queued).
  */
-function printBanner(config: AppConfig, seeder: DemoTenantSeeder, output: LogOutput): void {
+function printBanner(
+  config: AppConfig,
+  seeder: DemoTenantSeeder,
+  output: LogOutput,
+  setupLink: string | undefined,
+): void {
   const base = config.publicUrl;
   const database =
     config.database.kind === 'postgres'
@@ -79,6 +90,12 @@ function printBanner(config: AppConfig, seeder: DemoTenantSeeder, output: LogOut
       `  Demo admin API key ${demo.adminApiKey.key}`,
       '                 (shown once: only its hash is stored)',
       `  Demo SAML SP   ${base}/sso/saml/${demo.organization.slug}/metadata   (connect an IdP: PUT /api/v1/sso/saml)`,
+      ...(setupLink
+        ? [
+            `  Admin portal   ${setupLink}`,
+            '                 (one-time setup link, valid 24 h; later: POST /api/v1/organizations/<id>/setup-link)',
+          ]
+        : []),
       `  Try it: curl -H "Authorization: Bearer ${demo.adminApiKey.key}" ${base}/api/v1/organization`,
     );
   } else if (config.seedDemo) {

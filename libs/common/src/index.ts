@@ -53,6 +53,7 @@ export {
 } from './http/json-body.middleware';
 export { TimestampsDto, isoTimestamps } from './http/timestamps.dto';
 export { escapeHtml, htmlPage, isBrowserPath } from './http/html';
+export { readCookie, sessionCookieOptions } from './http/cookies';
 export { runStatement, runStatementForOne } from './database/statement';
 export { newestFirst } from './database/newest-first';
 export { DatabaseSignals, SIGNAL_STALENESS_MS, type SignalWatch } from './database/signals';

@@ -20,6 +20,7 @@ import {
   SignInAttemptEntity,
   WebSessionEntity,
 } from '@rollcall/saml/entities';
+import { AdminSessionEntity, AdminSetupLinkEntity } from '@rollcall/portal-sessions/entities';
 import { AdminApiKeyEntity } from '@rollcall/tenancy/entities';
 import { MIGRATIONS } from './migrations';
 
@@ -42,6 +43,8 @@ export const ENTITIES = [
   SignInAttemptEntity,
   SamlSpKeyEntity,
   SamlCertificateNoticeEntity,
+  AdminSessionEntity,
+  AdminSetupLinkEntity,
 ];
 
 export { MIGRATIONS };

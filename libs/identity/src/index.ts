@@ -96,4 +96,5 @@ export {
   cursorBefore,
   scimActor,
   adminActor,
+  portalActor,
 } from './events/event.model';

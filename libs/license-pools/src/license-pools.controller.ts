@@ -8,7 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { ApiProblems, UuidParamPipe } from '@rollcall/common';
 import { type Actor, LicensePoolsService } from '@rollcall/identity';
-import { AdminAuth, OrganizationId, RequestActor } from '@rollcall/tenancy';
+import { AdminAuth, GroupAdminMay, OrganizationId, RequestActor } from '@rollcall/tenancy';
 import {
   LicensePoolCreateDto,
   LicensePoolListResponseDto,
@@ -25,6 +25,7 @@ export class LicensePoolsController {
   constructor(private readonly pools: LicensePoolsService) {}
 
   @Get()
+  @GroupAdminMay()
   @ApiOperation({ summary: 'List license pools with capacity, used and remaining seats' })
   @ApiOkResponse({ type: LicensePoolListResponseDto })
   async list(@OrganizationId() organizationId: string): Promise<LicensePoolListResponseDto> {
@@ -50,6 +51,7 @@ export class LicensePoolsController {
   }
 
   @Get(':id')
+  @GroupAdminMay()
   @ApiOperation({ summary: 'Get a license pool' })
   @ApiOkResponse({ type: LicensePoolResponseDto })
   @ApiProblems('not_found')

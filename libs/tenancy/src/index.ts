@@ -13,4 +13,6 @@ export {
   RequestActor,
   ADMIN_API_KEY_SCHEME,
   OPERATOR_TOKEN_SCHEME,
+  PORTAL_SESSION_SCHEME,
 } from './auth/auth.decorators';
+export { GroupAdminMay, type GroupAdminAccess } from './auth/group-admin-access';

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { IdentityModule } from '@rollcall/identity';
 import { RateLimitModule } from '@rollcall/operations';
+import { PortalSessionsModule } from '@rollcall/portal-sessions';
 import { AdminApiKeysController } from './admin-api-keys/admin-api-keys.controller';
 import { AdminApiKeysRepository } from './admin-api-keys/admin-api-keys.repository';
 import { AdminApiKeysService } from './admin-api-keys/admin-api-keys.service';
@@ -14,9 +15,12 @@ import {
 } from './organizations/organizations.controller';
 import { TenantsService } from './organizations/tenants.service';
 
-/** Tenants as the operator sees them, and the admin API keys that let an organization's admins in. */
+/**
+ * Tenants as the operator sees them, and what lets an organization's admins in: admin API keys and
+ * (through the same guard) admin portal sessions.
+ */
 @Module({
-  imports: [PassportModule, IdentityModule, RateLimitModule],
+  imports: [PassportModule, IdentityModule, RateLimitModule, PortalSessionsModule],
   controllers: [OrganizationsController, CurrentOrganizationController, AdminApiKeysController],
   providers: [
     AdminApiKeysRepository,
@@ -28,7 +32,14 @@ import { TenantsService } from './organizations/tenants.service';
     AdminApiKeyGuard,
     OperatorTokenGuard,
   ],
-  // RateLimitModule: the admin and operator guards, instantiated in the modules that use them, need it.
-  exports: [AdminApiKeysService, TenantsService, DemoTenantSeeder, RateLimitModule],
+  // RateLimitModule and PortalSessionsModule: the admin and operator guards, instantiated in the
+  // modules that use them, need them.
+  exports: [
+    AdminApiKeysService,
+    TenantsService,
+    DemoTenantSeeder,
+    RateLimitModule,
+    PortalSessionsModule,
+  ],
 })
 export class TenancyModule {}

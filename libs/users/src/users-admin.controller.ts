@@ -11,9 +11,9 @@ import {
 } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Readable } from 'node:stream';
-import { ApiProblems, UuidParamPipe } from '@rollcall/common';
+import { ApiProblems, type RollcallRequest, UuidParamPipe } from '@rollcall/common';
 import type { Actor } from '@rollcall/identity';
-import { AdminAuth, OrganizationId, RequestActor } from '@rollcall/tenancy';
+import { AdminAuth, GroupAdminMay, OrganizationId, RequestActor } from '@rollcall/tenancy';
 import {
   UserFilterQueryDto,
   UserListQueryDto,
@@ -29,6 +29,14 @@ const CSV_EXAMPLE =
   'email,userName,givenName,familyName,displayName,role,status,licensePool,groups,externalId\r\n' +
   'bjensen@example.com,bjensen@example.com,Barbara,Jensen,Barbara Jensen,user,active,Sales,Engineering; Sales,00u1abcd2EFGH3ijk4x7\r\n';
 
+/** A group admin may move users between pools, not change roles (SPEC §2). */
+function changesRole(request: RollcallRequest): string | undefined {
+  const body: unknown = request.body;
+  return typeof body === 'object' && body !== null && 'role' in body
+    ? 'change a user’s role'
+    : undefined;
+}
+
 @ApiTags('Users')
 @AdminAuth()
 @Controller('api/v1/users')
@@ -36,6 +44,7 @@ export class UsersAdminController {
   constructor(private readonly users: UsersAdminService) {}
 
   @Get()
+  @GroupAdminMay()
   @ApiOperation({
     summary: 'List users, filtered by status, pool, role, SCIM management, group or text, sorted',
   })
@@ -58,6 +67,7 @@ export class UsersAdminController {
 
   // Declared before ':id' so that "export.csv" is not taken for an id.
   @Get('export.csv')
+  @GroupAdminMay()
   @ApiOperation({
     summary: 'Export the filtered user list as CSV',
     description:
@@ -81,6 +91,7 @@ export class UsersAdminController {
   }
 
   @Get(':id')
+  @GroupAdminMay()
   @ApiOperation({ summary: 'Get a user with its status, license pool and role' })
   @ApiOkResponse({ type: UserResponseDto })
   @ApiProblems('not_found')
@@ -92,6 +103,7 @@ export class UsersAdminController {
   }
 
   @Patch(':id')
+  @GroupAdminMay({ refuse: changesRole })
   @ApiOperation({
     summary: 'Change a user’s role or move it to another license pool',
     description:
@@ -110,6 +122,7 @@ export class UsersAdminController {
   }
 
   @Post(':id/deactivate')
+  @GroupAdminMay()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Deactivate a user (releases its seat)',
@@ -127,6 +140,7 @@ export class UsersAdminController {
   }
 
   @Post(':id/reactivate')
+  @GroupAdminMay()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Reactivate a deactivated user',

@@ -65,6 +65,15 @@ export interface AppConfig {
   rateLimits: RateLimitConfig;
   events: EventsConfig;
   saml: SamlWorkerConfig;
+  portal: PortalConfig;
+}
+
+/** Admin portal sessions (docs/portal.md, "Sessions and sign-in"). */
+export interface PortalConfig {
+  /** A session unused this long ends (ROLLCALL_PORTAL_IDLE_MINUTES, default 30). */
+  idleMinutes: number;
+  /** A session ends this long after it began, used or not (ROLLCALL_PORTAL_ABSOLUTE_HOURS, default 12). */
+  absoluteHours: number;
 }
 
 /** The SAML worker (docs/saml.md): IdP metadata refresh and certificate expiry notices. */
@@ -280,6 +289,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     metadataRefreshHours: read.integer('ROLLCALL_SAML_METADATA_REFRESH_HOURS', 6, 1, 24 * 7),
   };
 
+  const portal: PortalConfig = {
+    idleMinutes: read.integer('ROLLCALL_PORTAL_IDLE_MINUTES', 30, 1, 24 * 60),
+    absoluteHours: read.integer('ROLLCALL_PORTAL_ABSOLUTE_HOURS', 12, 1, 24 * 30),
+  };
+
   if (read.problems.length > 0) throw new ConfigValidationError(read.problems);
   return {
     env: runtime,
@@ -297,5 +311,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rateLimits,
     events,
     saml,
+    portal,
   };
 }

@@ -15,6 +15,9 @@ export type ErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'plan_required'
+  | 'invalid_setup_link'
+  | 'session_expired'
+  | 'csrf_failed'
   // resources
   | 'not_found'
   | 'route_not_found'

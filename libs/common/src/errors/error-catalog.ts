@@ -44,6 +44,12 @@ export function describeError(code: ErrorCode): ErrorDescription {
       return { status: 403, title: 'Forbidden' };
     case 'plan_required':
       return { status: 403, title: 'Not available on this plan' };
+    case 'invalid_setup_link':
+      return { status: 401, title: 'Setup link not valid' };
+    case 'session_expired':
+      return { status: 401, title: 'Session expired' };
+    case 'csrf_failed':
+      return { status: 403, title: 'CSRF token missing or wrong' };
     case 'not_found':
       return { status: 404, title: 'Not found' };
     case 'route_not_found':

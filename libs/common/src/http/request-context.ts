@@ -4,6 +4,14 @@ import type { Request } from 'express';
 export type Principal =
   | { kind: 'operator' }
   | { kind: 'admin'; organizationId: string; apiKeyId: string }
+  /** A browser of the admin portal: its session cookie (`userId` null for a setup-link session). */
+  | {
+      kind: 'portal';
+      organizationId: string;
+      sessionId: string;
+      userId: string | null;
+      role: 'admin' | 'group_admin';
+    }
   | { kind: 'scim'; organizationId: string; integrationId: string };
 
 export interface RollcallRequest extends Request {

@@ -13,8 +13,9 @@ import { ServerKeys1795426000000 } from './1795426000000-ServerKeys';
 import { EventLog1795428000000 } from './1795428000000-EventLog';
 import { Webhooks1795430000000 } from './1795430000000-Webhooks';
 import { EventPublishers1795432000000 } from './1795432000000-EventPublishers';
-import { SamlBreadth1795440000000 } from './1795440000000-SamlBreadth';
 import { ScimPreviousCredentials1795438000000 } from './1795438000000-ScimPreviousCredentials';
+import { SamlBreadth1795440000000 } from './1795440000000-SamlBreadth';
+import { AdminSessions1795444000000 } from './1795444000000-AdminSessions';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -34,4 +35,5 @@ export const MIGRATIONS: MigrationClass[] = [
   EventPublishers1795432000000,
   ScimPreviousCredentials1795438000000,
   SamlBreadth1795440000000,
+  AdminSessions1795444000000,
 ];

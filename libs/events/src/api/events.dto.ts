@@ -45,7 +45,7 @@ export class EventListQueryDto {
 
 export class EventActorDto {
   @ApiProperty({
-    enum: ['scim', 'admin_api_key', 'sso_sign_in', 'operator', 'system'],
+    enum: ['scim', 'admin_api_key', 'admin_session', 'sso_sign_in', 'operator', 'system'],
     example: 'scim',
   })
   type!: string;
@@ -63,6 +63,22 @@ export class EventActorDto {
     example: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
   })
   apiKeyId?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'admin_session: the admin portal session',
+    example: '5b6c7d8e-9f0a-4b1c-8d2e-3f4a5b6c7d8e',
+  })
+  sessionId?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    nullable: true,
+    description:
+      'admin_session: the admin who signed in through SSO; null for a session opened with a setup link',
+    example: '2819c223-7f76-453a-919d-413861904646',
+  })
+  userId?: string | null;
 
   @ApiPropertyOptional({
     description: 'sso_sign_in: the IdP that asserted the sign-in',

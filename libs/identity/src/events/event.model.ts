@@ -6,6 +6,8 @@ export type Actor =
   | { type: 'scim'; integrationId: string }
   /** An admin API request, authenticated by an admin API key. */
   | { type: 'admin_api_key'; apiKeyId: string }
+  /** The admin portal: the browser session, and the admin who signed in (null: a setup link). */
+  | { type: 'admin_session'; sessionId: string; userId: string | null }
   /** A SAML sign-in: the IdP that asserted it, and the assertion's ID. */
   | { type: 'sso_sign_in'; idpEntityId: string; assertionId: string }
   /** The operator API (ROLLCALL_OPERATOR_TOKEN). */
@@ -107,4 +109,9 @@ export function scimActor(caller: { integrationId: string }): Actor {
 /** The actor of an admin API request. */
 export function adminActor(caller: { apiKeyId: string }): Actor {
   return { type: 'admin_api_key', apiKeyId: caller.apiKeyId };
+}
+
+/** The actor of an admin portal request (a browser session). */
+export function portalActor(caller: { sessionId: string; userId: string | null }): Actor {
+  return { type: 'admin_session', sessionId: caller.sessionId, userId: caller.userId };
 }

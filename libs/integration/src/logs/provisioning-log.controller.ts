@@ -8,7 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
 import { ApiProblems, PageQueryDto } from '@rollcall/common';
-import { AdminAuth, OrganizationId } from '@rollcall/tenancy';
+import { AdminAuth, GroupAdminMay, OrganizationId } from '@rollcall/tenancy';
 import { type ProvisioningLogEntry, ProvisioningLogService } from './provisioning-log.service';
 
 export class ProvisioningLogQueryDto extends PageQueryDto {
@@ -109,6 +109,7 @@ export class ProvisioningLogController {
   constructor(private readonly log: ProvisioningLogService) {}
 
   @Get()
+  @GroupAdminMay()
   @ApiOperation({
     summary: 'The provisioning log: every SCIM request, newest first',
     description: 'Filter by time, outcome, resource and method; page with `nextCursor`.',

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { ApiProblems } from '@rollcall/common';
 import { type Actor, OrganizationsService } from '@rollcall/identity';
-import { AdminAuth, OrganizationId, RequestActor } from '@rollcall/tenancy';
+import { AdminAuth, GroupAdminMay, OrganizationId, RequestActor } from '@rollcall/tenancy';
 import { SamlConnectionsService } from '../connection/saml-connections.service';
 import type { SpKeyUse } from '../keys/saml-sp-key.entity';
 import { SignInLogService } from '../log/sign-in-log.service';
@@ -122,6 +122,7 @@ export class SamlAdminController {
   }
 
   @Get('sign-ins')
+  @GroupAdminMay()
   @ApiOperation({
     summary: 'SSO sign-in attempts and their outcomes, newest first',
     description:

@@ -12,18 +12,28 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { APP_CONFIG, type AppConfig, DomainError } from '@rollcall/common';
+import {
+  APP_CONFIG,
+  type AppConfig,
+  DomainError,
+  readCookie,
+  sessionCookieOptions,
+} from '@rollcall/common';
 import { OrganizationsService } from '@rollcall/identity';
 import { Inject } from '@nestjs/common';
 import { SamlConnectionsService } from '../connection/saml-connections.service';
 import { serviceProviderMetadata } from '../connection/sp-metadata';
-import { SamlSignInService } from '../sign-in/saml-sign-in.service';
+import { PORTAL_COOKIE, PortalSessionsService, setPortalCookie } from '@rollcall/portal-sessions';
+import { SamlSignInService, type SignInSuccess } from '../sign-in/saml-sign-in.service';
 import {
   SESSION_COOKIE,
   SESSION_TTL_MS,
   WebSessionsService,
 } from '../sessions/web-sessions.service';
-import { readCookie } from './cookies';
+
+/** RelayState paths of the admin portal, and where a person without an admin role lands. */
+const PORTAL_PATH = /^\/admin(?:[/?]|$)/;
+const PORTAL_DENIED_PATH = '/admin/#/denied';
 
 export class AcsFormDto {
   @ApiProperty({
@@ -52,6 +62,7 @@ export class SamlController {
     private readonly connections: SamlConnectionsService,
     private readonly signIn: SamlSignInService,
     private readonly sessions: WebSessionsService,
+    private readonly portal: PortalSessionsService,
   ) {}
 
   @Get('metadata')
@@ -101,7 +112,7 @@ export class SamlController {
   @ApiOperation({
     summary: 'Assertion consumer service (HTTP-POST binding)',
     description:
-      'Validates the IdP’s response (signature, issuer, audience, recipient, times, InResponseTo, replay), signs the person in through the pool policy, sets the session cookie and redirects (303) to RelayState or /home. Refusals are HTML pages with a 4xx status naming the reason.',
+      'Validates the IdP’s response (signature, issuer, audience, recipient, times, InResponseTo, replay), signs the person in through the pool policy, sets the session cookie and redirects (303) to RelayState or /home. With a RelayState of the admin portal (`/admin…`), an `admin` or `group_admin` also gets the portal’s session cookie (`rollcall_portal`); anyone else is sent to `/admin/#/denied`. Refusals are HTML pages with a 4xx status naming the reason.',
   })
   @ApiParam({ name: 'orgSlug', example: 'acme' })
   @ApiConsumes('application/x-www-form-urlencoded')
@@ -125,13 +136,30 @@ export class SamlController {
     const result = await this.signIn.acs(slug, form ?? {}, request.ip ?? null);
     await this.sessions.close(readCookie(request, SESSION_COOKIE));
     const { token } = await this.sessions.open(result.organization.id, result.user.id);
-    response.cookie(SESSION_COOKIE, token, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: this.config.publicUrl.startsWith('https:'),
-      path: '/',
-      maxAge: SESSION_TTL_MS,
-    });
-    response.redirect(303, result.redirectTo);
+    response.cookie(
+      SESSION_COOKIE,
+      token,
+      sessionCookieOptions(this.config.publicUrl, 'lax', SESSION_TTL_MS),
+    );
+    response.redirect(303, await this.portalSignIn(result, request, response));
+  }
+
+  /**
+   * A sign-in for the admin portal (RelayState `/admin…`) by an admin or group admin also opens a
+   * portal session (replacing the browser's previous one); anyone else is sent to the portal's
+   * "denied" page. Answers where the browser goes.
+   */
+  private async portalSignIn(
+    result: SignInSuccess,
+    request: Request,
+    response: Response,
+  ): Promise<string> {
+    if (!PORTAL_PATH.test(result.redirectTo)) return result.redirectTo;
+    const { role } = result.user;
+    if (role !== 'admin' && role !== 'group_admin') return PORTAL_DENIED_PATH;
+    await this.portal.close(readCookie(request, PORTAL_COOKIE));
+    const { cookie } = await this.portal.openForUser(result.organization.id, result.user.id, role);
+    setPortalCookie(response, cookie, this.config.publicUrl);
+    return result.redirectTo;
   }
 }

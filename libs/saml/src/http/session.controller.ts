@@ -1,10 +1,10 @@
 import { Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { DomainError } from '@rollcall/common';
+import { DomainError, readCookie } from '@rollcall/common';
 import { AdminUserActions, OrganizationsService } from '@rollcall/identity';
 import { SESSION_COOKIE, WebSessionsService } from '../sessions/web-sessions.service';
-import { readCookie } from './cookies';
+
 import { homePage, signedOutPage } from './pages';
 
 /** The signed-in person's pages: home (who you are, your pool and license) and sign-out. */

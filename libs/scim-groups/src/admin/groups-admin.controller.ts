@@ -8,7 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { ApiProblems, PageQueryDto, UuidParamPipe } from '@rollcall/common';
 import type { Actor } from '@rollcall/identity';
-import { AdminAuth, OrganizationId, RequestActor } from '@rollcall/tenancy';
+import { AdminAuth, GroupAdminMay, OrganizationId, RequestActor } from '@rollcall/tenancy';
 import {
   GroupCreateDto,
   GroupDetailResponseDto,
@@ -24,6 +24,7 @@ const UserId = new UuidParamPipe('User');
 
 @ApiTags('Groups')
 @AdminAuth()
+@GroupAdminMay()
 @Controller('api/v1/groups')
 export class GroupsAdminController {
   constructor(private readonly groups: GroupsAdminService) {}

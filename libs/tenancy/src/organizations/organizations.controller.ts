@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems, PageQueryDto, UuidParamPipe } from '@rollcall/common';
 import { OrganizationsService } from '@rollcall/identity';
+import { PortalSessionsService, SetupLinkResponseDto } from '@rollcall/portal-sessions';
 import {
   AdminApiKeyCreateDto,
   AdminApiKeyCreatedResponseDto,
@@ -27,6 +28,7 @@ export class OrganizationsController {
   constructor(
     private readonly tenants: TenantsService,
     private readonly organizations: OrganizationsService,
+    private readonly portal: PortalSessionsService,
   ) {}
 
   @Post()
@@ -94,6 +96,22 @@ export class OrganizationsController {
   ): Promise<AdminApiKeyCreatedResponseDto> {
     const issued = await this.tenants.issueAdminApiKey(id, body.name);
     return { ...AdminApiKeyResponseDto.from(issued), key: issued.key };
+  }
+
+  @Post(':id/setup-link')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Issue a one-time setup link into the admin portal',
+    description:
+      'For an organization’s first admin (or one locked out): opening the URL signs the browser in to the admin portal as an `admin`, once, within 24 hours. The token is in the URL’s fragment, so it reaches no server log; only its hash is kept.',
+  })
+  @ApiCreatedResponse({ type: SetupLinkResponseDto })
+  @ApiProblems('not_found')
+  async issueSetupLink(
+    @Param('id', OrganizationIdParam) id: string,
+  ): Promise<SetupLinkResponseDto> {
+    const { url, expiresAt } = await this.portal.issueSetupLink(id);
+    return { url, expiresAt: expiresAt.toISOString() };
   }
 }
 

@@ -18,3 +18,21 @@ export function readCookie(request: Request, name: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The attributes of a session cookie Rollcall sets: HttpOnly, on the whole site, Secure when the
+ * public URL is https. `maxAgeMs` unset: a browser-session cookie.
+ */
+export function sessionCookieOptions(
+  publicUrl: string,
+  sameSite: 'lax' | 'strict',
+  maxAgeMs?: number,
+): { httpOnly: true; sameSite: 'lax' | 'strict'; secure: boolean; path: '/'; maxAge?: number } {
+  return {
+    httpOnly: true,
+    sameSite,
+    secure: publicUrl.startsWith('https:'),
+    path: '/',
+    ...(maxAgeMs === undefined ? {} : { maxAge: maxAgeMs }),
+  };
+}
