@@ -1,11 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, type SessionView, rememberSession, whenSignedOut } from './api';
+import { ActivityPage } from './pages/activity';
+import { ConnectPage } from './pages/connect';
 import { DeniedPage } from './pages/denied';
 import { NotFoundPage } from './pages/not-found';
 import { PoolsPage } from './pages/pools';
 import { SetupPage } from './pages/setup';
 import { SignInPage } from './pages/sign-in';
+import { UserPage } from './pages/user';
 import { UsersPage } from './pages/users';
+import { WebhooksPage } from './pages/webhooks';
 import { navigate, usePath } from './router';
 import { Shell } from './shell';
 
@@ -14,6 +18,33 @@ type SessionState =
   | { kind: 'signed-in'; session: SessionView }
   | { kind: 'signed-out'; notice?: string }
   | { kind: 'unreachable'; message: string };
+
+const USER_PAGE = /^\/users\/([0-9a-f-]{36})$/;
+
+/** The page of a signed-in path; admin-only pages answer "not found" to a group admin. */
+function pageFor(path: string, session: SessionView) {
+  const admin = session.role === 'admin';
+  const user = USER_PAGE.exec(path);
+  if (user) return <UserPage session={session} id={user[1]} />;
+  switch (path) {
+    case '/users':
+      return <UsersPage />;
+    case '/pools':
+      return <PoolsPage canChange={admin} />;
+    case '/activity':
+      return <ActivityPage session={session} />;
+    case '/connect':
+      return admin ? <ConnectPage session={session} /> : <NotFoundPage />;
+    case '/webhooks':
+      return admin ? <WebhooksPage session={session} /> : <NotFoundPage />;
+    case '/':
+    case '/sign-in':
+    case '/setup':
+      return null;
+    default:
+      return <NotFoundPage />;
+  }
+}
 
 /** Pages anyone may open; every other page needs a session. */
 const PUBLIC_PAGES = new Set(['/setup', '/sign-in', '/denied']);
@@ -94,13 +125,7 @@ export function App() {
   const { session } = state;
   return (
     <Shell session={session} path={path} onSignedOut={() => signOut('You are signed out.')}>
-      {path === '/users' ? (
-        <UsersPage />
-      ) : path === '/pools' ? (
-        <PoolsPage canChange={session.role === 'admin'} />
-      ) : path === '/' || path === '/sign-in' || path === '/setup' ? null : (
-        <NotFoundPage />
-      )}
+      {pageFor(path, session)}
     </Shell>
   );
 }

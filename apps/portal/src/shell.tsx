@@ -5,9 +5,13 @@ import { ROLE_LABELS } from './format';
 import { messageOf } from './action';
 import { Link } from './link';
 
+/** The navigation; `adminOnly` pages are not offered to a group admin. */
 const PAGES = [
-  { path: '/users', label: 'All users' },
-  { path: '/pools', label: 'License pools' },
+  { path: '/users', label: 'All users', adminOnly: false },
+  { path: '/pools', label: 'License pools', adminOnly: false },
+  { path: '/activity', label: 'Activity', adminOnly: false },
+  { path: '/connect', label: 'Connect IdP', adminOnly: true },
+  { path: '/webhooks', label: 'Webhooks', adminOnly: true },
 ];
 
 interface ShellProps {
@@ -50,9 +54,12 @@ export function Shell({ session, path, onSignedOut, children }: ShellProps) {
         </div>
         <nav aria-label="Main" class="main-nav">
           <ul>
-            {PAGES.map((page) => (
+            {PAGES.filter((page) => session.role === 'admin' || !page.adminOnly).map((page) => (
               <li key={page.path}>
-                <Link href={page.path} current={path === page.path}>
+                <Link
+                  href={page.path}
+                  current={path === page.path || path.startsWith(`${page.path}/`)}
+                >
                   {page.label}
                 </Link>
               </li>
