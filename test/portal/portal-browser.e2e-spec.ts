@@ -162,6 +162,46 @@ describeInBrowser(`Admin portal in headless Chromium${skipNote}`, () => {
     await expectAccessible(page, 'License pools');
   });
 
+  it('names the people provisioned into a full pool as pending, linking to their page', async () => {
+    await app!
+      .http()
+      .post('/api/v1/license-pools')
+      .set('Authorization', tenant.auth)
+      .send({ name: 'Waiting room', capacity: 0 })
+      .expect(201);
+    const created = await app!
+      .http()
+      .post('/scim/v2/Users')
+      .set('Authorization', tenant.scimAuth)
+      .set('Content-Type', 'application/scim+json')
+      .send({
+        schemas: [
+          'urn:ietf:params:scim:schemas:core:2.0:User',
+          'urn:ietf:params:scim:schemas:extension:rollcall:2.0:User',
+        ],
+        userName: 'wait.ing@example.com',
+        displayName: 'Wai Ting',
+        emails: [{ value: 'wait.ing@example.com', type: 'work', primary: true }],
+        'urn:ietf:params:scim:schemas:extension:rollcall:2.0:User': {
+          licensePoolName: 'Waiting room',
+        },
+      })
+      .expect(201);
+    await page.goto(`${baseUrl}/admin/pools`);
+    const pool = page.locator('li.pool', {
+      has: page.getByRole('heading', { name: 'Waiting room' }),
+    });
+    await pool.getByRole('heading', { name: 'Pending' }).waitFor();
+    const link = pool.getByRole('link', { name: 'Wai Ting' });
+    expect(await link.getAttribute('href')).toBe(`/admin/users/${created.body.id as string}`);
+    // Pools without pending people show no such list.
+    const engineering = page.locator('li.pool', {
+      has: page.getByRole('heading', { name: 'Engineering' }),
+    });
+    expect(await engineering.getByRole('heading', { name: 'Pending' }).count()).toBe(0);
+    await expectAccessible(page, 'License pools with pending people');
+  });
+
   it('navigates with the keyboard alone, with the focus visible', async () => {
     await page.goto(`${baseUrl}/admin/users`);
     await page.getByRole('heading', { level: 1, name: 'All users' }).waitFor();
@@ -180,8 +220,8 @@ describeInBrowser(`Admin portal in headless Chromium${skipNote}`, () => {
     await page.keyboard.press('Enter');
     await page.waitForURL(`${baseUrl}/admin/pools`);
     // The page's heading takes the focus, so the keyboard goes on from the page's top.
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
     expect(await focused()).toBe('License pools');
-    expect(await page.evaluate('document.activeElement.tagName')).toBe('H1');
     expect(
       await page.getByRole('link', { name: 'License pools' }).getAttribute('aria-current'),
     ).toBe('page');

@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { messageOf, useAction } from '../action';
-import { api, type LicensePool } from '../api';
+import { api, type LicensePool, query, type UserPage } from '../api';
 import { seats } from '../format';
 import { usePageTitle } from '../page-title';
 import { FormError } from '../form-error';
+import { Link } from '../link';
 
 type Load =
   | { kind: 'loading' }
@@ -123,6 +124,7 @@ function PoolItem({ pool, canChange, onChanged }: PoolItemProps) {
         ) : null}
       </div>
       <SeatBar pool={pool} />
+      <PendingPeople pool={pool} />
       {pool.isDefault ? (
         <p class="hint">
           Its capacity is the organization’s licenses less those of the custom pools.
@@ -134,6 +136,43 @@ function PoolItem({ pool, canChange, onChanged }: PoolItemProps) {
         <DeletePool pool={pool} onDone={() => setMode('view')} onChanged={onChanged} />
       ) : null}
     </li>
+  );
+}
+
+/** How many pending people are named on a pool's card; the rest are counted. */
+const PENDING_SHOWN = 5;
+
+/**
+ * The people the IdP provisioned into the pool while it was full (status `pending`): each takes a
+ * seat at their first sign-in, which is refused while the pool is still full.
+ */
+function PendingPeople({ pool }: { pool: LicensePool }) {
+  const [pending, setPending] = useState<UserPage | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api<UserPage>(
+      `/api/v1/users${query({ status: 'pending', poolId: pool.id, limit: PENDING_SHOWN })}`,
+    ).then(setPending, (caught: unknown) => setError(messageOf(caught)));
+  }, [pool.id, pool.used, pool.capacity]);
+  if (error) return <FormError error={error} />;
+  if (!pending || pending.data.length === 0) return null;
+  const more = pending.nextCursor !== null;
+  return (
+    <div class="pending">
+      <h3>Pending</h3>
+      <p class="hint">
+        Provisioned while the pool was full. Each takes a seat at their first sign-in, which is
+        refused until a seat is free: give the pool more seats or move someone out.
+      </p>
+      <ul>
+        {pending.data.map((user) => (
+          <li key={user.id}>
+            <Link href={`/users/${user.id}`}>{user.displayName ?? user.userName}</Link>
+          </li>
+        ))}
+        {more ? <li>and more (see All users, status Pending)</li> : null}
+      </ul>
+    </div>
   );
 }
 
