@@ -1,0 +1,138 @@
+import { useState } from 'preact/hooks';
+import { query } from '../../api';
+import { Link } from '../../link';
+import { ExplanationBox, LiveState } from './explanation-box';
+import { explainSignIn } from './explanations';
+import { useLiveList } from './live-list';
+import { PAGE_SIZE } from './scim-log';
+import type { SignInEntry, SignInOutcome } from './types';
+import { when } from './when';
+
+const OUTCOME_LABELS: Record<SignInOutcome, string> = {
+  success: 'Signed in',
+  refused: 'Refused',
+  rejected: 'Rejected',
+};
+
+const OUTCOME_HINTS: Record<SignInOutcome, string> = {
+  success: 'The person signed in',
+  refused: 'A valid sign-in that Rollcall’s rules turned away (pool, account)',
+  rejected: 'A SAML response Rollcall could not accept (signature, audience, times…)',
+};
+
+/** Sign-in attempts over SAML, newest first, live, filtered by outcome, refusals explained. */
+export function SignIns({ paused }: { paused: boolean }) {
+  const [outcome, setOutcome] = useState('');
+  const params = { outcome, limit: PAGE_SIZE };
+  const list = useLiveList<SignInEntry>({
+    path: (cursor) => `/api/v1/sso/sign-ins${query({ ...params, cursor })}`,
+    key: outcome,
+    paused,
+    noun: ['sign-in', 'sign-ins'],
+  });
+  const { load } = list;
+
+  return (
+    <>
+      <form
+        class="filters"
+        aria-label="Filter sign-ins"
+        onSubmit={(event) => event.preventDefault()}
+      >
+        <div class="field">
+          <label for="sign-in-outcome">Outcome</label>
+          <select
+            id="sign-in-outcome"
+            value={outcome}
+            onChange={(event) => setOutcome(event.currentTarget.value)}
+          >
+            <option value="">Every outcome</option>
+            <option value="success">Signed in</option>
+            <option value="refused">Refused (pool, account)</option>
+            <option value="rejected">Rejected (invalid response)</option>
+          </select>
+        </div>
+      </form>
+      <LiveState
+        paused={paused}
+        checkedAt={list.checkedAt}
+        pollError={list.pollError}
+        announcement={list.announcement}
+      />
+      {load.kind === 'loading' ? (
+        <p role="status" class="loading">
+          Loading sign-ins…
+        </p>
+      ) : load.kind === 'failed' ? (
+        <p role="alert" class="error">
+          {load.message}
+        </p>
+      ) : load.items.length === 0 ? (
+        <p class="empty">
+          {outcome
+            ? 'No sign-in has this outcome.'
+            : 'No sign-ins yet. Every single sign-on attempt appears here, refused ones too.'}
+        </p>
+      ) : (
+        <>
+          <ol class="activity-list" aria-label="Sign-ins, newest first">
+            {load.items.map((attempt) => (
+              <SignInItem key={attempt.id} attempt={attempt} fresh={list.fresh.has(attempt.id)} />
+            ))}
+          </ol>
+          {load.nextCursor ? (
+            <p class="pager">
+              <button
+                type="button"
+                class="secondary"
+                disabled={list.olderBusy}
+                onClick={() => void list.showOlder()}
+              >
+                Show older sign-ins
+              </button>
+            </p>
+          ) : null}
+          {list.olderError ? (
+            <p role="alert" class="error">
+              {list.olderError}
+            </p>
+          ) : null}
+        </>
+      )}
+    </>
+  );
+}
+
+function SignInItem({ attempt, fresh }: { attempt: SignInEntry; fresh: boolean }) {
+  const explanation = explainSignIn(attempt);
+  const failed = attempt.outcome !== 'success';
+  return (
+    <li class={`activity-item card${failed ? ' failed' : ''}${fresh ? ' fresh' : ''}`}>
+      <div class="activity-head">
+        <span
+          class={`result ${failed ? 'result-bad' : 'result-ok'}`}
+          title={OUTCOME_HINTS[attempt.outcome]}
+        >
+          {OUTCOME_LABELS[attempt.outcome]}
+          {failed ? ` · ${attempt.reason}` : ''}
+        </span>
+        <span class="who">
+          {attempt.userId ? (
+            <Link href={`/users/${attempt.userId}`}>{attempt.subject ?? 'The user'}</Link>
+          ) : (
+            (attempt.subject ?? 'Unknown person')
+          )}
+        </span>
+        {fresh ? <span class="flag">New</span> : null}
+      </div>
+      <p class="secondary-text">
+        <time dateTime={attempt.occurredAt}>{when(attempt.occurredAt)}</time> ·{' '}
+        {attempt.flow === 'sp' ? 'Started at Rollcall' : 'Started at the identity provider'}
+        {attempt.licensePoolName !== null ? ` · licensePoolName “${attempt.licensePoolName}”` : ''}
+        {attempt.clientIp ? ` · from ${attempt.clientIp}` : ''}
+      </p>
+      {failed ? <p class="detail">{attempt.detail}</p> : null}
+      {explanation ? <ExplanationBox explanation={explanation} /> : null}
+    </li>
+  );
+}
