@@ -3,6 +3,9 @@ import { api, type LicensePool, query, type User, type UserPage, type UserStatus
 import { formatDateTime, ROLE_LABELS, STATUS_HINTS, STATUS_LABELS } from '../format';
 import { messageOf } from '../action';
 import { usePageTitle } from '../page-title';
+import { Link } from '../link';
+import { nameOf } from './user/types';
+import './user.css';
 
 const PAGE_SIZE = 25;
 const STATUSES = Object.keys(STATUS_LABELS) as UserStatus[];
@@ -151,6 +154,15 @@ export function UsersPage() {
           ) : null}
         </div>
       </form>
+      <p class="list-actions">
+        <a
+          class="export"
+          href={`/api/v1/users/export.csv${query({ ...filters })}`}
+          download="users.csv"
+        >
+          {filtered ? 'Export these users (CSV)' : 'Export all users (CSV)'}
+        </a>
+      </p>
       <UserList
         load={load}
         filtered={filtered}
@@ -236,12 +248,13 @@ function UserList({ load, filtered, pageNumber, onPrevious, onNext }: UserListPr
 }
 
 function UserRow({ user }: { user: User }) {
-  const name =
-    user.displayName ?? ([user.givenName, user.familyName].filter(Boolean).join(' ') || null);
+  const name = nameOf(user);
   return (
     <tr>
       <td data-label="User">
-        <span class="user-name">{name ?? user.userName}</span>
+        <Link href={`/users/${user.id}`}>
+          <span class="user-name">{name ?? user.userName}</span>
+        </Link>
         {user.scimManaged ? (
           <span class="flag" title="Managed by your identity provider through SCIM">
             SCIM
