@@ -406,6 +406,7 @@ describe('Connect IdP: the connection test in words', () => {
   const entry = {
     id: 'e',
     occurredAt: '2026-12-07T11:57:00Z',
+    requestId: null,
     method: 'POST',
     path: '/scim/v2/Users',
     resourceType: 'User',

@@ -44,6 +44,45 @@ export interface LicensePool {
   remaining: number;
 }
 
+/** One entry of the provisioning log, GET /api/v1/scim/logs (newest first). */
+export interface ProvisioningLogEntry {
+  id: string;
+  occurredAt: string;
+  requestId: string | null;
+  method: string;
+  path: string;
+  resourceType: string | null;
+  resourceId: string | null;
+  userName: string | null;
+  status: number;
+  outcome: 'success' | 'failure';
+  scimType: string | null;
+  detail: string | null;
+  durationMs: number;
+}
+
+export type SignInOutcome = 'success' | 'refused' | 'rejected';
+
+/** One SSO sign-in attempt, GET /api/v1/sso/sign-ins (newest first). */
+export interface SignInAttempt {
+  id: string;
+  occurredAt: string;
+  flow: 'sp' | 'idp';
+  outcome: SignInOutcome;
+  reason: string;
+  detail: string;
+  subject: string | null;
+  userId: string | null;
+  licensePoolName: string | null;
+  clientIp: string | null;
+}
+
+/** A page of a newest-first cursor list. */
+export interface Paged<T> {
+  data: T[];
+  nextCursor: string | null;
+}
+
 /** An RFC 9457 problem as the API answers it. */
 export interface Problem {
   status: number;

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { query } from '../../api';
 import { when } from './when';
 import { ExplanationBox, LiveState } from './explanation-box';
+import { LiveListView } from './live-list-view';
 import { explainScim } from './explanations';
 import { useLiveList } from './live-list';
 import type { ScimLogEntry } from './types';
@@ -45,7 +46,6 @@ export function ScimLog({ paused }: { paused: boolean }) {
   });
   const set = (change: Partial<ScimFilters>) => setFilters((now) => ({ ...now, ...change }));
   const filtered = Object.values(filters).some((value) => value !== '');
-  const { load } = list;
 
   return (
     <>
@@ -125,46 +125,18 @@ export function ScimLog({ paused }: { paused: boolean }) {
         pollError={list.pollError}
         announcement={list.announcement}
       />
-      {load.kind === 'loading' ? (
-        <p role="status" class="loading">
-          Loading SCIM requests…
-        </p>
-      ) : load.kind === 'failed' ? (
-        <p role="alert" class="error">
-          {load.message}
-        </p>
-      ) : load.items.length === 0 ? (
-        <p class="empty">
-          {filtered
+      <LiveListView
+        list={list}
+        noun="SCIM requests"
+        empty={
+          filtered
             ? 'No SCIM request matches these filters.'
-            : 'No SCIM requests yet. They appear here as soon as your identity provider sends one.'}
-        </p>
-      ) : (
-        <>
-          <ol class="activity-list" aria-label="SCIM requests, newest first">
-            {load.items.map((entry) => (
-              <ScimItem key={entry.id} entry={entry} fresh={list.fresh.has(entry.id)} />
-            ))}
-          </ol>
-          {load.nextCursor ? (
-            <p class="pager">
-              <button
-                type="button"
-                class="secondary"
-                disabled={list.olderBusy}
-                onClick={() => void list.showOlder()}
-              >
-                Show older requests
-              </button>
-            </p>
-          ) : null}
-          {list.olderError ? (
-            <p role="alert" class="error">
-              {list.olderError}
-            </p>
-          ) : null}
-        </>
-      )}
+            : 'No SCIM requests yet. They appear here as soon as your identity provider sends one.'
+        }
+        item={(entry: ScimLogEntry, fresh) => (
+          <ScimItem key={entry.id} entry={entry} fresh={fresh} />
+        )}
+      />
     </>
   );
 }

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { query } from '../../api';
 import { Link } from '../../link';
 import { ExplanationBox, LiveState } from './explanation-box';
+import { LiveListView } from './live-list-view';
 import { explainSignIn } from './explanations';
 import { useLiveList } from './live-list';
 import { PAGE_SIZE } from './scim-log';
@@ -30,7 +31,6 @@ export function SignIns({ paused }: { paused: boolean }) {
     paused,
     noun: ['sign-in', 'sign-ins'],
   });
-  const { load } = list;
 
   return (
     <>
@@ -59,46 +59,18 @@ export function SignIns({ paused }: { paused: boolean }) {
         pollError={list.pollError}
         announcement={list.announcement}
       />
-      {load.kind === 'loading' ? (
-        <p role="status" class="loading">
-          Loading sign-ins…
-        </p>
-      ) : load.kind === 'failed' ? (
-        <p role="alert" class="error">
-          {load.message}
-        </p>
-      ) : load.items.length === 0 ? (
-        <p class="empty">
-          {outcome
+      <LiveListView
+        list={list}
+        noun="sign-ins"
+        empty={
+          outcome
             ? 'No sign-in has this outcome.'
-            : 'No sign-ins yet. Every single sign-on attempt appears here, refused ones too.'}
-        </p>
-      ) : (
-        <>
-          <ol class="activity-list" aria-label="Sign-ins, newest first">
-            {load.items.map((attempt) => (
-              <SignInItem key={attempt.id} attempt={attempt} fresh={list.fresh.has(attempt.id)} />
-            ))}
-          </ol>
-          {load.nextCursor ? (
-            <p class="pager">
-              <button
-                type="button"
-                class="secondary"
-                disabled={list.olderBusy}
-                onClick={() => void list.showOlder()}
-              >
-                Show older sign-ins
-              </button>
-            </p>
-          ) : null}
-          {list.olderError ? (
-            <p role="alert" class="error">
-              {list.olderError}
-            </p>
-          ) : null}
-        </>
-      )}
+            : 'No sign-ins yet. Every single sign-on attempt appears here, refused ones too.'
+        }
+        item={(attempt: SignInEntry, fresh) => (
+          <SignInItem key={attempt.id} attempt={attempt} fresh={fresh} />
+        )}
+      />
     </>
   );
 }

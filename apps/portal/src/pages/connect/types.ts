@@ -1,3 +1,4 @@
+export type { ProvisioningLogEntry, SignInAttempt } from '../../api';
 import type { AuthMethod, IdpId } from './idp-guides';
 
 /** GET /api/v1/scim/integration (libs/integration/src/settings/scim-integration.dto.ts). */
@@ -71,36 +72,6 @@ export interface SamlStatus {
   attributeNames: AttributeNames | null;
   jitProvisioning: boolean;
   updatedAt: string | null;
-}
-
-/** GET /api/v1/scim/logs. */
-export interface ProvisioningLogEntry {
-  id: string;
-  occurredAt: string;
-  method: string;
-  path: string;
-  resourceType: string | null;
-  resourceId: string | null;
-  userName: string | null;
-  status: number;
-  outcome: 'success' | 'failure';
-  scimType: string | null;
-  detail: string | null;
-  durationMs: number;
-}
-
-/** GET /api/v1/sso/sign-ins. */
-export interface SignInAttempt {
-  id: string;
-  occurredAt: string;
-  flow: 'sp' | 'idp';
-  outcome: 'success' | 'refused' | 'rejected';
-  reason: string;
-  detail: string;
-  subject: string | null;
-  userId: string | null;
-  licensePoolName: string | null;
-  clientIp: string | null;
 }
 
 export interface Page<T> {
