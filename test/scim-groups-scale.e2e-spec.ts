@@ -114,6 +114,12 @@ describe('SCIM /Groups at scale', () => {
     const runner = app.dataSource.createQueryRunner();
     await runner.startTransaction();
     try {
+      // Run it once first (undone): a fresh session builds its catalog cache and compiles the
+      // function on first use, and how many pages that reads depends on what else the server is
+      // doing (CI creates databases alongside, which invalidates the shared catalog cache).
+      await runner.query('SAVEPOINT warm');
+      await runner.query(statement.sql, statement.params);
+      await runner.query('ROLLBACK TO SAVEPOINT warm');
       const [row] = await runner.query(
         `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${statement.sql}`,
         statement.params,
@@ -190,8 +196,8 @@ describe('SCIM /Groups at scale', () => {
       expect(seqScans).toEqual([]);
       expect(rows).toBeGreaterThan(0);
       expect(rows).toBeLessThan(20);
-      // Index pages and, in a fresh session, the catalog pages that compile the function: far fewer
-      // than the 100,000 memberships' 700-odd pages that a scan would read.
+      // Index and heap pages of the few rows: far fewer than the 100,000 memberships' 700-odd
+      // pages that a scan would read.
       expect(buffers).toBeGreaterThan(0);
       expect(buffers).toBeLessThan(300);
     };

@@ -239,9 +239,11 @@ describe('admin portal sessions', () => {
         .set('X-CSRF-Token', session.csrf)
         .send({ displayName: 'Portal group' })
         .expect(201);
+      // A long poll: an event is readable once every transaction before it has ended (docs/events.md).
       const events = await app
         .http()
         .get('/api/v1/events')
+        .query({ types: 'group.created', wait: '10s' })
         .set('Authorization', tenant.auth)
         .expect(200);
       const event = (events.body.data as { subject: { id: string }; actor: unknown }[]).find(
