@@ -227,6 +227,28 @@ describeInBrowser(`Admin portal: Activity${skipNote}`, () => {
     await page.getByRole('heading', { level: 1, name: 'License pools' }).waitFor();
     portal!.expectNothingWrong();
   });
+  it('shows an admin the event stream, filtered, from the oldest kept or live from now', async () => {
+    await page.goto(`${baseUrl}/admin/activity`);
+    await page.getByRole('tab', { name: 'Events' }).click();
+    const created = page.locator('li.activity-item', { hasText: 'user.created' });
+    await created.filter({ hasText: 'ann@example.com' }).waitFor();
+    await created.filter({ hasText: 'bob@example.com' }).waitFor();
+    expect(await created.first().textContent()).toContain('by the IdP over SCIM');
+    await page.locator('li.activity-item', { hasText: 'user.seat_taken' }).first().waitFor();
+    await expectAccessible(page, 'Activity, events');
+
+    await page.getByLabel('About').selectOption('group.');
+    await page.getByText('No events yet.').waitFor();
+    await page.getByLabel('About').selectOption('');
+    await page.getByLabel('Start at').selectOption('now');
+    await page.getByText('No event since you opened this view.').waitFor();
+    await scimUser('dan@example.com', 'Sales').expect(201);
+    const dan = page.locator('li.activity-item', { hasText: 'dan@example.com' });
+    await dan.filter({ hasText: 'user.created' }).waitFor({ timeout: SLOW });
+    expect(await page.locator('li.activity-item', { hasText: 'bob@example.com' }).count()).toBe(0);
+    portal!.expectNothingWrong();
+  });
+
   it('offers a group admin no link to the admin-only Connect IdP, but still the pools', async () => {
     const sp = spUrls(app, tenant.slug);
     await postAcs(
@@ -264,6 +286,8 @@ describeInBrowser(`Admin portal: Activity${skipNote}`, () => {
     expect(signedIn.status()).toBe(303);
     await page.goto(`${baseUrl}/admin/activity`);
     await page.getByText('(Group admin)').waitFor();
+    // The event stream is the admins' (GET /api/v1/events refuses a group admin).
+    expect(await page.getByRole('tab', { name: 'Events' }).count()).toBe(0);
     await page.getByRole('tab', { name: 'Sign-ins' }).click();
     const rejected = item('wrong_audience');
     await rejected.waitFor();

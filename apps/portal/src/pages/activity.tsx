@@ -1,16 +1,18 @@
 import { useRef, useState } from 'preact/hooks';
 import type { SessionView } from '../api';
 import { usePageTitle } from '../page-title';
+import { EventStream } from './activity/event-stream';
 import { MayConfigure } from './activity/explanation-box';
 import { ScimLog } from './activity/scim-log';
 import { SignIns } from './activity/sign-ins';
 import './activity.css';
 
-type Tab = 'scim' | 'sign-ins';
+type Tab = 'scim' | 'sign-ins' | 'events';
 
-const TABS: { id: Tab; label: string }[] = [
-  { id: 'scim', label: 'SCIM requests' },
-  { id: 'sign-ins', label: 'Sign-ins' },
+const ALL_TABS: { id: Tab; label: string; adminOnly: boolean }[] = [
+  { id: 'scim', label: 'SCIM requests', adminOnly: false },
+  { id: 'sign-ins', label: 'Sign-ins', adminOnly: false },
+  { id: 'events', label: 'Events', adminOnly: true },
 ];
 
 /**
@@ -19,6 +21,7 @@ const TABS: { id: Tab; label: string }[] = [
  */
 export function ActivityPage({ session }: { session: SessionView }) {
   const heading = usePageTitle('Activity');
+  const TABS = ALL_TABS.filter((t) => session.role === 'admin' || !t.adminOnly);
   const [tab, setTab] = useState<Tab>('scim');
   const [paused, setPaused] = useState(false);
   const tabs = useRef<(HTMLButtonElement | null)[]>([]);
@@ -44,9 +47,9 @@ export function ActivityPage({ session }: { session: SessionView }) {
         Activity
       </h1>
       <p class="intro">
-        What your identity provider sends Rollcall (SCIM requests) and every single sign-on attempt.
-        Failures say what went wrong and what to do. New entries appear on their own while this page
-        is open.
+        What your identity provider sends Rollcall (SCIM requests), every single sign-on attempt
+        and, for admins, the events the rest of your platform receives. Failures say what went wrong
+        and what to do. New entries appear on their own while this page is open.
       </p>
       <div class="activity-bar">
         <div role="tablist" aria-label="Activity" class="tabs">
@@ -87,7 +90,13 @@ export function ActivityPage({ session }: { session: SessionView }) {
             <>
               <h2>{item.label}</h2>
               <MayConfigure.Provider value={session.role === 'admin'}>
-                {item.id === 'scim' ? <ScimLog paused={paused} /> : <SignIns paused={paused} />}
+                {item.id === 'scim' ? (
+                  <ScimLog paused={paused} />
+                ) : item.id === 'sign-ins' ? (
+                  <SignIns paused={paused} />
+                ) : (
+                  <EventStream paused={paused} />
+                )}
               </MayConfigure.Provider>
             </>
           ) : null}
