@@ -1,6 +1,7 @@
-import { useEffect, useState } from 'preact/hooks';
-import { messageOf } from '../action';
+import { useState } from 'preact/hooks';
+
 import { api, type SessionView } from '../api';
+import { usePageData } from '../page-data';
 import { usePageTitle } from '../page-title';
 import { guideFor, IDP_GUIDES, type IdpId } from './connect/idp-guides';
 import { SamlSection } from './connect/saml-section';
@@ -9,11 +10,6 @@ import { TestSection } from './connect/test-section';
 import type { SamlStatus, ScimStatus } from './connect/types';
 import './connect.css';
 
-type Load =
-  | { kind: 'loading' }
-  | { kind: 'loaded'; scim: ScimStatus; saml: SamlStatus }
-  | { kind: 'failed'; message: string };
-
 /**
  * Connect your identity provider (admin only): choose the IdP, then its steps in its own words for
  * SCIM provisioning (credentials shown once, rotation with an overlap, off) and SAML sign-in
@@ -21,30 +17,16 @@ type Load =
  */
 export function ConnectPage({ session }: { session: SessionView }) {
   const heading = usePageTitle('Connect your identity provider');
-  const [load, setLoad] = useState<Load>({ kind: 'loading' });
   const [chosen, setChosen] = useState<IdpId | null>(null);
-  const [announcement, setAnnouncement] = useState('');
-
-  const reload = async () => {
-    try {
-      const [scim, saml] = await Promise.all([
-        api<ScimStatus>('/api/v1/scim/integration'),
-        api<SamlStatus>('/api/v1/sso/saml'),
-      ]);
-      setLoad({ kind: 'loaded', scim, saml });
-      // SCIM on for an IdP: that IdP's guide, unless the admin chose another.
-      setChosen((current) => current ?? (scim.enabled ? scim.idp : null));
-    } catch (caught) {
-      setLoad({ kind: 'failed', message: messageOf(caught) });
-    }
-  };
-  useEffect(() => {
-    void reload();
-  }, []);
-  const changed = async (what: string) => {
-    setAnnouncement(what);
-    await reload();
-  };
+  const { load, announcement, setAnnouncement, changed } = usePageData(async () => {
+    const [scim, saml] = await Promise.all([
+      api<ScimStatus>('/api/v1/scim/integration'),
+      api<SamlStatus>('/api/v1/sso/saml'),
+    ]);
+    // SCIM on for an IdP: that IdP's guide, unless the admin chose another.
+    setChosen((current) => current ?? (scim.enabled ? scim.idp : null));
+    return { scim, saml };
+  });
 
   const guide = guideFor(chosen);
   return (
@@ -92,14 +74,14 @@ export function ConnectPage({ session }: { session: SessionView }) {
           </fieldset>
           {guide ? (
             <>
-              <ScimSection guide={guide} status={load.scim} onChanged={changed} />
+              <ScimSection guide={guide} status={load.data.scim} onChanged={changed} />
               <SamlSection
-                key={`${guide.id}-${load.saml.updatedAt ?? ''}`}
+                key={`${guide.id}-${load.data.saml.updatedAt ?? ''}`}
                 guide={guide}
-                status={load.saml}
+                status={load.data.saml}
                 onChanged={changed}
               />
-              <TestSection guide={guide} scim={load.scim} saml={load.saml} />
+              <TestSection guide={guide} scim={load.data.scim} saml={load.data.saml} />
               <p class="hint">The full guide: {guide.doc} in Rollcall’s documentation.</p>
             </>
           ) : (

@@ -2,38 +2,18 @@ import { useEffect, useState } from 'preact/hooks';
 import { messageOf, useAction } from '../action';
 import { api, type LicensePool, query, type UserPage } from '../api';
 import { seats } from '../format';
+import { usePageData } from '../page-data';
 import { usePageTitle } from '../page-title';
 import { FormError } from '../form-error';
 import { Link } from '../link';
 
-type Load =
-  | { kind: 'loading' }
-  | { kind: 'loaded'; pools: LicensePool[] }
-  | { kind: 'failed'; message: string };
-
 /** License pools: seats used of capacity as a bar; create, rename, resize and delete custom pools. */
 export function PoolsPage({ canChange }: { canChange: boolean }) {
   const heading = usePageTitle('License pools');
-  const [load, setLoad] = useState<Load>({ kind: 'loading' });
-  const [announcement, setAnnouncement] = useState('');
-
-  const reload = async () => {
-    try {
-      const answer = await api<{ data: LicensePool[] }>('/api/v1/license-pools');
-      setLoad({ kind: 'loaded', pools: answer.data });
-    } catch (caught) {
-      setLoad({ kind: 'failed', message: messageOf(caught) });
-    }
-  };
-  useEffect(() => {
-    void reload();
-  }, []);
-  const changed = async (what: string) => {
-    setAnnouncement(what);
-    await reload();
-  };
-
-  const pools = load.kind === 'loaded' ? load.pools : [];
+  const { load, announcement, changed } = usePageData(
+    async () => (await api<{ data: LicensePool[] }>('/api/v1/license-pools')).data,
+  );
+  const pools = load.kind === 'loaded' ? load.data : [];
   const defaultPool = pools.find((pool) => pool.isDefault);
   return (
     <section aria-labelledby="pools-heading">

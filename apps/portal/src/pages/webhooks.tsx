@@ -1,7 +1,8 @@
-import { useEffect, useState } from 'preact/hooks';
-import { messageOf, useAction } from '../action';
+import { useState } from 'preact/hooks';
+import { useAction } from '../action';
 import { api, type SessionView } from '../api';
 import { FormError } from '../form-error';
+import { usePageData } from '../page-data';
 import { usePageTitle } from '../page-title';
 import { when } from './activity/when';
 import { Deliveries } from './webhooks/deliveries';
@@ -11,35 +12,15 @@ import type { WebhookEndpoint, WebhookEndpointWithSecret } from './webhooks/type
 import './activity.css';
 import './webhooks.css';
 
-type Load =
-  | { kind: 'loading' }
-  | { kind: 'loaded'; endpoints: WebhookEndpoint[] }
-  | { kind: 'failed'; message: string };
-
 /** Webhooks: the endpoints events are POSTed to, their state, delivery log and replay. */
 export function WebhooksPage(_props: { session: SessionView }) {
   const heading = usePageTitle('Webhooks');
-  const [load, setLoad] = useState<Load>({ kind: 'loading' });
-  const [announcement, setAnnouncement] = useState('');
+  const { load, announcement, changed } = usePageData(
+    async () => (await api<{ data: WebhookEndpoint[] }>('/api/v1/webhooks')).data,
+  );
   const [secret, setSecret] = useState<{ url: string; secret: string } | null>(null);
   const [formKey, setFormKey] = useState(0);
 
-  const reload = async () => {
-    try {
-      const answer = await api<{ data: WebhookEndpoint[] }>('/api/v1/webhooks');
-      setLoad({ kind: 'loaded', endpoints: answer.data });
-    } catch (caught) {
-      setLoad({ kind: 'failed', message: messageOf(caught) });
-    }
-  };
-  useEffect(() => {
-    void reload();
-  }, []);
-
-  const changed = async (what: string) => {
-    setAnnouncement(what);
-    await reload();
-  };
   const showSecret = (created: WebhookEndpointWithSecret) =>
     setSecret({ url: created.url, secret: created.secret });
 
@@ -84,11 +65,11 @@ export function WebhooksPage(_props: { session: SessionView }) {
         <p role="alert" class="error">
           {load.message}
         </p>
-      ) : load.endpoints.length === 0 ? (
+      ) : load.data.length === 0 ? (
         <p class="empty">No endpoints yet. Add one below to receive events.</p>
       ) : (
         <ul class="endpoints">
-          {load.endpoints.map((endpoint) => (
+          {load.data.map((endpoint) => (
             <EndpointItem
               key={endpoint.id}
               endpoint={endpoint}
