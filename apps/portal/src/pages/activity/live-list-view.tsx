@@ -1,4 +1,5 @@
 import type { ComponentChildren } from 'preact';
+import { LiveState } from './explanation-box';
 import type { ListLoad } from './live-list';
 
 interface LiveListViewProps<T> {
@@ -8,7 +9,11 @@ interface LiveListViewProps<T> {
     olderBusy: boolean;
     olderError: string | null;
     showOlder: () => Promise<void>;
+    checkedAt: Date | null;
+    pollError: string | null;
+    announcement: string;
   };
+  paused: boolean;
   /** "SCIM requests": the loading text, the list's label and its older-page button say it. */
   noun: string;
   /** What an empty list says (with or without filters). */
@@ -16,13 +21,23 @@ interface LiveListViewProps<T> {
   item: (entry: T, fresh: boolean) => ComponentChildren;
 }
 
-/** A live list's entries, newest first, with its loading, failure and empty states and "Show older". */
-export function LiveListView<T extends { id: string }>({
-  list,
-  noun,
-  empty,
-  item,
-}: LiveListViewProps<T>) {
+/** A live list's state line and its entries, newest first, with its loading, failure and empty states and "Show older". */
+export function LiveListView<T extends { id: string }>(props: LiveListViewProps<T>) {
+  const { list, paused } = props;
+  return (
+    <>
+      <LiveState
+        paused={paused}
+        checkedAt={list.checkedAt}
+        pollError={list.pollError}
+        announcement={list.announcement}
+      />
+      <Entries {...props} />
+    </>
+  );
+}
+
+function Entries<T extends { id: string }>({ list, noun, empty, item }: LiveListViewProps<T>) {
   const { load } = list;
   if (load.kind === 'loading') {
     return (

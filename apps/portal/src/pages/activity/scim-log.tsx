@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { query } from '../../api';
 import { when } from './when';
-import { ExplanationBox, LiveState } from './explanation-box';
+import { ExplanationBox } from './explanation-box';
 import { LiveListView } from './live-list-view';
 import { explainScim } from './explanations';
 import { useLiveList } from './live-list';
@@ -119,14 +119,9 @@ export function ScimLog({ paused }: { paused: boolean }) {
           </div>
         ) : null}
       </form>
-      <LiveState
-        paused={paused}
-        checkedAt={list.checkedAt}
-        pollError={list.pollError}
-        announcement={list.announcement}
-      />
       <LiveListView
         list={list}
+        paused={paused}
         noun="SCIM requests"
         empty={
           filtered

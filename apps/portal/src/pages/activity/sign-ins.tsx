@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { query } from '../../api';
 import { Link } from '../../link';
-import { ExplanationBox, LiveState } from './explanation-box';
+import { ExplanationBox } from './explanation-box';
 import { LiveListView } from './live-list-view';
 import { explainSignIn } from './explanations';
 import { useLiveList } from './live-list';
@@ -53,14 +53,9 @@ export function SignIns({ paused }: { paused: boolean }) {
           </select>
         </div>
       </form>
-      <LiveState
-        paused={paused}
-        checkedAt={list.checkedAt}
-        pollError={list.pollError}
-        announcement={list.announcement}
-      />
       <LiveListView
         list={list}
+        paused={paused}
         noun="sign-ins"
         empty={
           outcome
