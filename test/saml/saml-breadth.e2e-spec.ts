@@ -1,6 +1,7 @@
 import { OutboxWorker } from '../../libs/notifications/src/outbox-worker';
 import { SamlMaintenanceWorker } from '../../libs/saml/src/connection/saml-maintenance.worker';
 import { selfSignedCertificate } from '../../libs/saml/src/keys/self-signed';
+import { readEvents, settled } from '../events/support';
 import { aTenant, type Tenant } from '../support/factories';
 import {
   base64,
@@ -336,12 +337,9 @@ describe('SAML breadth', () => {
       expect(await worker().refreshDue(hoursLater(7))).toMatchObject({ changed: 1 });
       expect((await connection(tenant)).idpCertificates).toHaveLength(2);
       expect((await postAcs(app, tenant.slug, signedByNext())).status).toBe(303);
-      const events = await app
-        .http()
-        .get('/api/v1/events?types=sso_connection.updated')
-        .set('Authorization', tenant.auth)
-        .expect(200);
-      expect(events.body.data.at(-1)).toMatchObject({
+      await settled(app, tenant);
+      const events = await readEvents(app, tenant, { types: 'sso_connection.updated' });
+      expect(events.data.at(-1)).toMatchObject({
         actor: { type: 'system', worker: 'saml-metadata-refresh' },
       });
     });
@@ -452,13 +450,12 @@ describe('SAML breadth', () => {
       await worker().checkCertificateExpiry(daysLater(36));
       expect((await notices()).map((n) => n.payload.thresholdDays)).toEqual([90, 30]);
 
-      const events = await app
-        .http()
-        .get('/api/v1/events?types=sso_connection.certificate_expiring')
-        .set('Authorization', tenant.auth)
-        .expect(200);
-      expect(events.body.data).toHaveLength(2);
-      expect(events.body.data[0]).toMatchObject({
+      await settled(app, tenant);
+      const events = await readEvents(app, tenant, {
+        types: 'sso_connection.certificate_expiring',
+      });
+      expect(events.data).toHaveLength(2);
+      expect(events.data[0]).toMatchObject({
         type: 'sso_connection.certificate_expiring',
         details: { thresholdDays: 90, subject: 'CN=expiring-idp' },
         actor: { type: 'system', worker: 'saml-certificate-expiry' },

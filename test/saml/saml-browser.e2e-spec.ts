@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { SamlMaintenanceWorker } from '../../libs/saml/src/connection/saml-maintenance.worker';
 import { selfSignedCertificate } from '../../libs/saml/src/keys/self-signed';
 import { browserSuite, launchChromium, type LaunchedBrowser } from '../support/browser';
+import { readEvents, settled } from '../events/support';
 import { aPool, aTenant, type Tenant } from '../support/factories';
 import { IDP_KEY } from '../support/saml';
 import { freePort } from '../support/private-postgres';
@@ -178,12 +179,9 @@ describeInBrowser(`SAML sign-in in headless Chromium${skipNote}`, () => {
     });
     expect((await signIn('ada@example.com')).status()).toBe(303);
     expect(await worker.checkCertificateExpiry()).toBe(1);
-    const events = await app!
-      .http()
-      .get('/api/v1/events?types=sso_connection.certificate_expiring')
-      .set('Authorization', tenant.auth)
-      .expect(200);
-    expect(events.body.data).toEqual([
+    await settled(app!, tenant);
+    const events = await readEvents(app!, tenant, { types: 'sso_connection.certificate_expiring' });
+    expect(events.data).toEqual([
       expect.objectContaining({ details: expect.objectContaining({ thresholdDays: 90 }) }),
     ]);
   });

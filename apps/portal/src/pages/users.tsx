@@ -65,8 +65,16 @@ export function UsersPage() {
     return () => window.clearTimeout(timer);
   }, [search]);
 
+  // The filters as last applied, for the search timer (its closure holds an older render's).
+  const applied = useRef(filters);
+  applied.current = filters;
   const apply = (change: Partial<Filters>) => {
-    setFilters((current) => ({ ...current, ...change }));
+    const next = { ...applied.current, ...change };
+    // Enter, then the typing pause, both ask for the same search: read the list once.
+    if ((Object.keys(next) as (keyof Filters)[]).every((key) => next[key] === applied.current[key]))
+      return;
+    applied.current = next;
+    setFilters(next);
     setCursors([undefined]);
   };
   const filtered = Object.entries(filters).some(([, value]) => value !== '');
