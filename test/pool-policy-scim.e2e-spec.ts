@@ -195,6 +195,11 @@ describe('the pool-assignment policy through SCIM', () => {
     expect(typo.status).toBe(400);
     expect(typo.body.detail).toContain("License pool 'Slaes' does not exist");
     expect((await poolOf(id)).name).toBe('Default license pool');
+    const full = await patch([
+      { op: 'replace', path: `${ROLLCALL}:licensePoolName`, value: 'Full' },
+    ]);
+    expect(full.status).toBe(400);
+    expect((await poolOf(id)).name).toBe('Default license pool');
     await app
       .http()
       .put(`/scim/v2/Users/${id}`)
@@ -215,11 +220,23 @@ describe('the pool-assignment policy through SCIM', () => {
     await logs.flush();
     const entries = (
       await app.http().get('/api/v1/scim/logs').set('Authorization', setup.tenant.auth).expect(200)
-    ).body.data as { detail: string; status: number }[];
-    expect(entries.find((e) => e.status === 400)?.detail).toContain(
-      "License pool 'Slaes' does not exist",
-    );
-    expect(entries.find((e) => e.status === 201)?.detail).toBe("License pool 'Sales'");
+    ).body.data as { detail: string; status: number; reason: string | null }[];
+    // Its reason says which refusal it was, for the portal's explanation (no detail text parsed).
+    const refusals = entries.filter((e) => e.status === 400);
+    expect(refusals).toEqual([
+      expect.objectContaining({
+        reason: 'pool_full',
+        detail: expect.stringContaining("License pool 'Full' is full (1 of 1 seats used)"),
+      }),
+      expect.objectContaining({
+        reason: 'unknown_pool',
+        detail: expect.stringContaining("License pool 'Slaes' does not exist"),
+      }),
+    ]);
+    expect(entries.find((e) => e.status === 201)).toMatchObject({
+      detail: "License pool 'Sales'",
+      reason: null,
+    });
   });
 
   it('creates by the pools as they are, though this instance chose from a list read before they changed', async () => {

@@ -731,8 +731,14 @@ describe('SCIM /Users', () => {
         resourceId: created.body.id,
         userName: 'logged@example.com',
         outcome: 'success',
+        reason: null,
       });
-      expect(logs.data[1]).toMatchObject({ outcome: 'failure', scimType: 'uniqueness' });
+      expect(logs.data[1]).toMatchObject({
+        outcome: 'failure',
+        scimType: 'uniqueness',
+        reason: 'uniqueness',
+      });
+      expect(logs.data[0]).toMatchObject({ scimType: 'invalidFilter', reason: 'invalid_filter' });
       expect(JSON.stringify(logs)).not.toMatch(/hunter2|rcscim_/);
       const failures = await fetchLogs({ outcome: 'failure' });
       expect(failures.data).toHaveLength(2);

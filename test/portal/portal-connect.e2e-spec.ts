@@ -416,6 +416,7 @@ describe('Connect IdP: the connection test in words', () => {
     outcome: 'success' as const,
     scimType: null,
     detail: null,
+    reason: null,
     durationMs: 3,
   };
   const attempt = {

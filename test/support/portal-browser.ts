@@ -59,11 +59,14 @@ export async function startPortalBrowser(
       }
       problems.push(`console: ${message.text()}`);
     });
-    page.on('requestfailed', (request) =>
-      problems.push(
-        `request failed: ${request.method()} ${pathOf(request.url())} (${request.failure()?.errorText ?? 'unknown'})`,
-      ),
-    );
+    page.on('requestfailed', (request) => {
+      const reason = request.failure()?.errorText ?? 'unknown';
+      // A read the page gave up (a list closed while its refresh was on the way) is no failure;
+      // Chromium says ERR_ABORTED for such reads, and at times for finished ones too
+      // (microsoft/playwright#32752). A write that never arrived, or any other failure, is one.
+      if (request.method() === 'GET' && reason === 'net::ERR_ABORTED') return;
+      problems.push(`request failed: ${request.method()} ${pathOf(request.url())} (${reason})`);
+    });
     page.on('response', (response) => {
       if (response.status() >= 400) {
         problems.push(

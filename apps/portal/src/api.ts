@@ -58,6 +58,8 @@ export interface ProvisioningLogEntry {
   outcome: 'success' | 'failure';
   scimType: string | null;
   detail: string | null;
+  /** Why it failed, for machines (`pool_full`, `unknown_pool`, `uniqueness`, …); null on success. */
+  reason: string | null;
   durationMs: number;
 }
 

@@ -15,6 +15,8 @@ export interface NormalizedError {
   detail: string;
   scimType?: ScimType;
   fieldErrors: FieldError[];
+  /** A DomainError's finer reason within the code (`pool_full` for `invalid_value`). */
+  reason?: string;
   /** True when the cause is ours, not the caller's: log it loudly. */
   unexpected: boolean;
 }
@@ -68,7 +70,10 @@ function fromCode(
 }
 
 export function normalizeError(error: unknown, method: string, path: string): NormalizedError {
-  if (error instanceof DomainError) return fromCode(error.code, error.detail, error.fieldErrors);
+  if (error instanceof DomainError) {
+    const normalized = fromCode(error.code, error.detail, error.fieldErrors);
+    return error.reason ? { ...normalized, reason: error.reason } : normalized;
+  }
 
   if (error instanceof HttpException) {
     const status = error.getStatus();

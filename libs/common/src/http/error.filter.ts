@@ -37,6 +37,7 @@ export class ErrorFilter implements ExceptionFilter {
       code: error.code,
       detail: error.detail,
       ...(error.scimType ? { scimType: error.scimType } : {}),
+      ...(error.reason ? { reason: error.reason } : {}),
     };
     response.locals[ERROR_OUTCOME] = outcome;
     if (response.headersSent) {

@@ -29,6 +29,7 @@ export interface ErrorOutcome {
   code: string;
   scimType?: string;
   detail: string;
+  reason?: string;
 }
 export const ERROR_OUTCOME = 'rollcallError';
 

@@ -16,6 +16,7 @@ import { EventPublishers1795432000000 } from './1795432000000-EventPublishers';
 import { ScimPreviousCredentials1795438000000 } from './1795438000000-ScimPreviousCredentials';
 import { SamlBreadth1795440000000 } from './1795440000000-SamlBreadth';
 import { AdminSessions1795444000000 } from './1795444000000-AdminSessions';
+import { ScimLogReason1795446000000 } from './1795446000000-ScimLogReason';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -36,4 +37,5 @@ export const MIGRATIONS: MigrationClass[] = [
   ScimPreviousCredentials1795438000000,
   SamlBreadth1795440000000,
   AdminSessions1795444000000,
+  ScimLogReason1795446000000,
 ];

@@ -86,6 +86,15 @@ export class ProvisioningLogEntryDto {
   @ApiProperty({ nullable: true, type: String, example: "License pool 'Sales' does not exist" })
   detail!: string | null;
 
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: 'unknown_pool',
+    description:
+      "Why a request failed, for machines; null on success. The error's finer reason where it has one (`unknown_pool`, `pool_full` for an invalid licensePoolName or a full pool), else its code (`uniqueness`, `invalid_value`, `not_found`, `too_many_requests`, …).",
+  })
+  reason!: string | null;
+
   @ApiProperty({ example: 12 })
   durationMs!: number;
 

@@ -44,6 +44,7 @@ export class ProvisioningLogMiddleware implements NestMiddleware {
         detail:
           (error?.detail ?? (res.locals[OUTCOME_NOTE] as string | undefined))?.slice(0, 1024) ??
           null,
+        reason: error ? (error.reason ?? error.code) : null,
         durationMs: Number((process.hrtime.bigint() - started) / 1_000_000n),
       });
     });

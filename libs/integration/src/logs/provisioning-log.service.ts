@@ -19,6 +19,7 @@ export interface ProvisioningLogEntry {
   outcome: ProvisioningOutcome;
   scimType: string | null;
   detail: string | null;
+  reason: string | null;
   durationMs: number;
 }
 
@@ -37,7 +38,7 @@ export interface ProvisioningLogQuery {
 
 /** How long a recorded entry may wait for others to share its INSERT. */
 const BATCH_DELAY_MS = 20;
-/** Entries per INSERT at most (13 parameters each). */
+/** Entries per INSERT at most (14 parameters each). */
 const MAX_BATCH = 250;
 
 /**

@@ -48,6 +48,10 @@ export class ScimRequestLogEntity {
   @Column({ type: 'varchar', length: 1024, nullable: true })
   detail!: string | null;
 
+  /** Why a request failed, for machines: the error's reason (`pool_full`) or else its code. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  reason!: string | null;
+
   @Column({ name: 'duration_ms', type: 'integer' })
   durationMs!: number;
 }

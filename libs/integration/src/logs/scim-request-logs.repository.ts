@@ -7,7 +7,7 @@ import type { NewProvisioningLogEntry, ProvisioningLogQuery } from './provisioni
 import { ScimRequestLogEntity } from './scim-request-log.entity';
 
 /** Parameters per row of the multi-row INSERT. */
-const COLUMNS = 13;
+const COLUMNS = 14;
 
 /**
  * The `scim_request_logs` table: one row per SCIM request. Rows are written in batches (one
@@ -84,7 +84,7 @@ function insertStatement(rows: number): string {
     return `(${Array.from({ length: COLUMNS }, (_, column) => `$${first + column + 1}`).join(', ')})`;
   });
   return `INSERT INTO scim_request_logs (organization_id, occurred_at, request_id, method, path,
-    resource_type, resource_id, user_name, status, outcome, scim_type, detail, duration_ms)
+    resource_type, resource_id, user_name, status, outcome, scim_type, detail, reason, duration_ms)
     VALUES ${values.join(', ')}`;
 }
 
@@ -102,6 +102,7 @@ function entryParameters(entry: NewProvisioningLogEntry): unknown[] {
     entry.outcome,
     entry.scimType,
     entry.detail,
+    entry.reason,
     entry.durationMs,
   ];
 }

@@ -332,7 +332,7 @@ const SCIM_SERVER_ERROR: Explanation = {
   source: SCIM_ERRORS,
 };
 
-/** A license pool named in SCIM's licensePoolName that does not exist, or a full pool. */
+/** The two pool refusals, by the entry's `reason`: a licensePoolName naming no pool, a full pool. */
 const SCIM_UNKNOWN_POOL: Explanation = {
   title: 'Unknown license pool',
   cause:
@@ -353,9 +353,8 @@ const SCIM_POOL_FULL: Explanation = {
 /** The explanation of a SCIM request, or null for a success. */
 export function explainScim(entry: ScimLogEntry): Explanation | null {
   if (entry.outcome === 'success') return null;
-  const detail = entry.detail ?? '';
-  if (/license pool .* is full/i.test(detail)) return SCIM_POOL_FULL;
-  if (/license pool .* does not exist/i.test(detail)) return SCIM_UNKNOWN_POOL;
+  if (entry.reason === 'pool_full') return SCIM_POOL_FULL;
+  if (entry.reason === 'unknown_pool') return SCIM_UNKNOWN_POOL;
   if (entry.scimType && SCIM_TYPE_EXPLANATIONS[entry.scimType]) {
     return SCIM_TYPE_EXPLANATIONS[entry.scimType];
   }
