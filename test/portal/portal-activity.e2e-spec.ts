@@ -215,6 +215,22 @@ describeInBrowser(`Admin portal: Activity${skipNote}`, () => {
     await page.getByLabel('Outcome').selectOption('refused');
     await entries(1);
     await refused.waitFor();
+    // A time range: until an hour ago there was none; from an hour ago, this one.
+    const local = (ms: number) => {
+      const at = new Date(Date.now() + ms);
+      return new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+    };
+    const signIns = page.getByRole('form', { name: 'Filter sign-ins' });
+    await signIns.getByLabel('Until').fill(local(-3_600_000));
+    await page.getByText('No sign-in matches these filters.').waitFor();
+    await signIns.getByLabel('Until').fill('');
+    await signIns.getByLabel('From').fill(local(-3_600_000));
+    await refused.waitFor();
+    await entries(1);
+    await signIns.getByRole('button', { name: 'Clear filters' }).click();
+    await success.waitFor();
+    await page.getByLabel('Outcome').selectOption('refused');
+    await entries(1);
 
     // A sign-in refused while the page is open appears on its own.
     await signIn('carol@example.com', 'Nowhere').expect(403);

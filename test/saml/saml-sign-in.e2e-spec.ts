@@ -249,6 +249,45 @@ describe('SAML SSO sign-in', () => {
       ]);
     });
 
+    it('lists the sign-ins of a time range: from inclusive, to exclusive', async () => {
+      const tenant = await aTenant(app);
+      await configureSaml(app, tenant.adminApiKey, { jitProvisioning: false });
+      for (const email of ['early@example.com', 'late@example.com']) {
+        expect((await postAcs(app, tenant.slug, respond(tenant, { email }))).status).toBe(403);
+      }
+      // The first attempt happened an hour ago.
+      const hourAgo = new Date(Date.now() - 3_600_000);
+      await app.dataSource.query(
+        `UPDATE sign_in_attempts SET created_at = $2 WHERE organization_id = $1 AND subject = 'early@example.com'`,
+        [tenant.id, hourAgo],
+      );
+      const subjects = async (query: Record<string, string>) =>
+        (
+          (
+            await app
+              .http()
+              .get('/api/v1/sso/sign-ins')
+              .query(query)
+              .set('Authorization', tenant.auth)
+              .expect(200)
+          ).body.data as { subject: string }[]
+        ).map((a) => a.subject);
+      const halfHourAgo = new Date(Date.now() - 1_800_000).toISOString();
+      expect(await subjects({ from: halfHourAgo })).toEqual(['late@example.com']);
+      expect(await subjects({ to: halfHourAgo })).toEqual(['early@example.com']);
+      expect(await subjects({ from: hourAgo.toISOString() })).toEqual([
+        'late@example.com',
+        'early@example.com',
+      ]);
+      expect(await subjects({ to: hourAgo.toISOString() })).toEqual([]);
+      const bad = await app
+        .http()
+        .get('/api/v1/sso/sign-ins')
+        .query({ from: 'yesterday' })
+        .set('Authorization', tenant.auth);
+      expect([bad.status, bad.body.code]).toEqual([400, 'validation_failed']);
+    });
+
     it('names an unknown pool and a full pool on the error page, changing nothing', async () => {
       const tenant = await samlTenant({ totalLicenses: 3 });
       await aPool(app, tenant, 'Sales', 1);

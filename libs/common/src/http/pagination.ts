@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsInt, IsISO8601, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { DomainError } from '../errors/domain-error';
 
 export const MAX_PAGE_SIZE = 200;
@@ -27,6 +27,33 @@ export class PageQueryDto {
   @IsString()
   @Matches(/^[A-Za-z0-9_-]{1,200}$/, { message: 'cursor must be a cursor returned by this API' })
   cursor?: string;
+}
+
+/** A log's page query with a time range: `?from=&to=` (from inclusive, to exclusive). */
+export class TimeRangeQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({
+    description: 'Entries at or after this instant',
+    example: '2026-11-23T00:00:00Z',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({
+    description: 'Entries before this instant',
+    example: '2026-11-24T00:00:00Z',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+}
+
+/** The range of a TimeRangeQueryDto as dates, for a service's query. */
+export function timeRangeOf(query: TimeRangeQueryDto): { from?: Date; to?: Date } {
+  return {
+    ...(query.from ? { from: new Date(query.from) } : {}),
+    ...(query.to ? { to: new Date(query.to) } : {}),
+  };
 }
 
 export interface Page<T> {

@@ -6,28 +6,12 @@ import {
   ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
-import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
-import { ApiProblems, PageQueryDto } from '@rollcall/common';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
+import { ApiProblems, TimeRangeQueryDto, timeRangeOf } from '@rollcall/common';
 import { AdminAuth, GroupAdminMay, OrganizationId } from '@rollcall/tenancy';
 import { type ProvisioningLogEntry, ProvisioningLogService } from './provisioning-log.service';
 
-export class ProvisioningLogQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({
-    description: 'Entries at or after this instant',
-    example: '2026-11-23T00:00:00Z',
-  })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  from?: string;
-
-  @ApiPropertyOptional({
-    description: 'Entries before this instant',
-    example: '2026-11-24T00:00:00Z',
-  })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  to?: string;
-
+export class ProvisioningLogQueryDto extends TimeRangeQueryDto {
   @ApiPropertyOptional({ enum: ['success', 'failure'], example: 'failure' })
   @IsOptional()
   @IsIn(['success', 'failure'])
@@ -132,8 +116,7 @@ export class ProvisioningLogController {
     const page = await this.log.list(organizationId, {
       limit: query.limit ?? 50,
       ...(query.cursor ? { cursor: query.cursor } : {}),
-      ...(query.from ? { from: new Date(query.from) } : {}),
-      ...(query.to ? { to: new Date(query.to) } : {}),
+      ...timeRangeOf(query),
       ...(query.outcome ? { outcome: query.outcome } : {}),
       ...(query.resourceType ? { resourceType: query.resourceType } : {}),
       ...(query.resourceId ? { resourceId: query.resourceId.toLowerCase() } : {}),

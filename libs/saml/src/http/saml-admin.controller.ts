@@ -6,7 +6,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiProblems } from '@rollcall/common';
+import { ApiProblems, timeRangeOf } from '@rollcall/common';
 import { type Actor, OrganizationsService } from '@rollcall/identity';
 import { AdminAuth, GroupAdminMay, OrganizationId, RequestActor } from '@rollcall/tenancy';
 import { SamlConnectionsService } from '../connection/saml-connections.service';
@@ -126,7 +126,7 @@ export class SamlAdminController {
   @ApiOperation({
     summary: 'SSO sign-in attempts and their outcomes, newest first',
     description:
-      'Successes, refusals (pool full, unknown pool, deactivated…) and rejected responses (invalid signature, replay…).',
+      'Successes, refusals (pool full, unknown pool, deactivated…) and rejected responses (invalid signature, replay…). Filter by time (`from` inclusive, `to` exclusive), outcome and user.',
   })
   @ApiOkResponse({ type: SignInAttemptPageDto })
   @ApiProblems('validation_failed')
@@ -137,6 +137,7 @@ export class SamlAdminController {
     const page = await this.log.list(organizationId, {
       limit: query.limit ?? 50,
       ...(query.cursor ? { cursor: query.cursor } : {}),
+      ...timeRangeOf(query),
       ...(query.outcome ? { outcome: query.outcome } : {}),
       ...(query.userId ? { userId: query.userId.toLowerCase() } : {}),
     });

@@ -15,7 +15,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsOptionalNotNull, PageQueryDto } from '@rollcall/common';
+import { IsOptionalNotNull, TimeRangeQueryDto } from '@rollcall/common';
 import { SP_KEY_USES, type SpKeyUse } from '../keys/saml-sp-key.entity';
 import type { SamlAttributeNames } from '../connection/saml-connection.entity';
 import type { SignInAttempt } from '../log/sign-in-log.service';
@@ -362,7 +362,7 @@ export class SamlConnectionResponseDto {
   updatedAt!: string | null;
 }
 
-export class SignInLogQueryDto extends PageQueryDto {
+export class SignInLogQueryDto extends TimeRangeQueryDto {
   @ApiPropertyOptional({ enum: SIGN_IN_OUTCOMES, example: 'refused' })
   @IsOptional()
   @IsIn(SIGN_IN_OUTCOMES)

@@ -41,12 +41,12 @@ export class SignInAttemptsRepository {
   }
 
   /**
-   * Up to `limit` of the organization's attempts (optionally of one outcome, or one user), newest
+   * Up to `limit` of the organization's attempts (optionally in a time range, of one outcome, or one user), newest
    * first, after the `after` position (created_at, id).
    */
   list(
     organizationId: string,
-    filter: { outcome?: SignInOutcome; userId?: string },
+    filter: { from?: Date; to?: Date; outcome?: SignInOutcome; userId?: string },
     after: Cursor | undefined,
     limit: number,
   ): Promise<SignInAttemptEntity[]> {
@@ -59,6 +59,8 @@ export class SignInAttemptsRepository {
       after,
       limit,
     );
+    if (filter.from) q.andWhere('a.created_at >= :from', { from: filter.from });
+    if (filter.to) q.andWhere('a.created_at < :to', { to: filter.to });
     if (filter.outcome) q.andWhere('a.outcome = :outcome', { outcome: filter.outcome });
     if (filter.userId) q.andWhere('a.user_id = :userId', { userId: filter.userId });
     return q.getMany();

@@ -26,6 +26,8 @@ export type NewSignInAttempt = Omit<SignInAttempt, 'id' | 'occurredAt'> & {
 export interface SignInLogQuery {
   limit: number;
   cursor?: string;
+  from?: Date;
+  to?: Date;
   outcome?: SignInOutcome;
   userId?: string;
 }

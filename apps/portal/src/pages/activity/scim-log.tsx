@@ -5,6 +5,7 @@ import { ExplanationBox } from './explanation-box';
 import { LiveListView } from './live-list-view';
 import { explainScim } from './explanations';
 import { useLiveList } from './live-list';
+import { instant, TimeRangeFields } from './time-range';
 import type { ScimLogEntry } from './types';
 
 export const PAGE_SIZE = 25;
@@ -19,13 +20,6 @@ interface ScimFilters {
 
 const NO_FILTERS: ScimFilters = { outcome: '', resourceType: '', method: '', from: '', to: '' };
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-
-/** A `datetime-local` value (the admin's local time) as the ISO instant the API takes. */
-function instant(local: string): string | undefined {
-  if (local === '') return undefined;
-  const date = new Date(local);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
-}
 
 /** The provisioning log: every SCIM request, newest first, live, filtered, failures explained. */
 export function ScimLog({ paused }: { paused: boolean }) {
@@ -93,24 +87,7 @@ export function ScimLog({ paused }: { paused: boolean }) {
             ))}
           </select>
         </div>
-        <div class="field">
-          <label for="scim-from">From</label>
-          <input
-            id="scim-from"
-            type="datetime-local"
-            value={filters.from}
-            onChange={(event) => set({ from: event.currentTarget.value })}
-          />
-        </div>
-        <div class="field">
-          <label for="scim-to">Until</label>
-          <input
-            id="scim-to"
-            type="datetime-local"
-            value={filters.to}
-            onChange={(event) => set({ to: event.currentTarget.value })}
-          />
-        </div>
+        <TimeRangeFields idPrefix="scim" from={filters.from} to={filters.to} onChange={set} />
         {filtered ? (
           <div class="field actions">
             <button type="button" class="secondary" onClick={() => setFilters(NO_FILTERS)}>

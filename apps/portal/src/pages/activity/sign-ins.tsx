@@ -6,6 +6,7 @@ import { LiveListView } from './live-list-view';
 import { explainSignIn } from './explanations';
 import { useLiveList } from './live-list';
 import { PAGE_SIZE } from './scim-log';
+import { instant, TimeRangeFields } from './time-range';
 import type { SignInEntry, SignInOutcome } from './types';
 import { when } from './when';
 
@@ -21,16 +22,31 @@ const OUTCOME_HINTS: Record<SignInOutcome, string> = {
   rejected: 'A SAML response Rollcall could not accept (signature, audience, times…)',
 };
 
-/** Sign-in attempts over SAML, newest first, live, filtered by outcome, refusals explained. */
+interface SignInFilters {
+  outcome: string;
+  from: string;
+  to: string;
+}
+
+const NO_FILTERS: SignInFilters = { outcome: '', from: '', to: '' };
+
+/** Sign-in attempts over SAML, newest first, live, filtered by outcome and time, refusals explained. */
 export function SignIns({ paused }: { paused: boolean }) {
-  const [outcome, setOutcome] = useState('');
-  const params = { outcome, limit: PAGE_SIZE };
+  const [filters, setFilters] = useState<SignInFilters>(NO_FILTERS);
+  const params = {
+    outcome: filters.outcome,
+    from: instant(filters.from),
+    to: instant(filters.to),
+    limit: PAGE_SIZE,
+  };
   const list = useLiveList<SignInEntry>({
     path: (cursor) => `/api/v1/sso/sign-ins${query({ ...params, cursor })}`,
-    key: outcome,
+    key: JSON.stringify(params),
     paused,
     noun: ['sign-in', 'sign-ins'],
   });
+  const set = (change: Partial<SignInFilters>) => setFilters((now) => ({ ...now, ...change }));
+  const timed = filters.from !== '' || filters.to !== '';
 
   return (
     <>
@@ -43,8 +59,8 @@ export function SignIns({ paused }: { paused: boolean }) {
           <label for="sign-in-outcome">Outcome</label>
           <select
             id="sign-in-outcome"
-            value={outcome}
-            onChange={(event) => setOutcome(event.currentTarget.value)}
+            value={filters.outcome}
+            onChange={(event) => set({ outcome: event.currentTarget.value })}
           >
             <option value="">Every outcome</option>
             <option value="success">Signed in</option>
@@ -52,15 +68,25 @@ export function SignIns({ paused }: { paused: boolean }) {
             <option value="rejected">Rejected (invalid response)</option>
           </select>
         </div>
+        <TimeRangeFields idPrefix="sign-in" from={filters.from} to={filters.to} onChange={set} />
+        {filters.outcome !== '' || timed ? (
+          <div class="field actions">
+            <button type="button" class="secondary" onClick={() => setFilters(NO_FILTERS)}>
+              Clear filters
+            </button>
+          </div>
+        ) : null}
       </form>
       <LiveListView
         list={list}
         paused={paused}
         noun="sign-ins"
         empty={
-          outcome
-            ? 'No sign-in has this outcome.'
-            : 'No sign-ins yet. Every single sign-on attempt appears here, refused ones too.'
+          timed
+            ? 'No sign-in matches these filters.'
+            : filters.outcome
+              ? 'No sign-in has this outcome.'
+              : 'No sign-ins yet. Every single sign-on attempt appears here, refused ones too.'
         }
         item={(attempt: SignInEntry, fresh) => (
           <SignInItem key={attempt.id} attempt={attempt} fresh={fresh} />
