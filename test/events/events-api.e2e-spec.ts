@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EVENT_TYPES } from '../../libs/identity/src/events/event.model';
 import { aScimTenant, type ScimTenant } from '../support/factories';
 import { scimClient } from '../support/scim-client';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -12,6 +15,22 @@ describe('the event log and GET /api/v1/events', () => {
 
   const admin = (tenant: ScimTenant) => ({
     get: (path: string) => app.http().get(`/api/v1${path}`).set('Authorization', tenant.auth),
+  });
+
+  it('lists the event types, each with its subject and when it happens, as docs/events.md does', async () => {
+    const tenant = await aScimTenant(app);
+    const { data } = (await admin(tenant).get('/events/types').expect(200)).body as {
+      data: { type: string; subject: string; description: string }[];
+    };
+    expect(data.map((t) => t.type)).toEqual([...EVENT_TYPES]);
+    for (const info of data) {
+      expect([info.type, info.type.startsWith(`${info.subject}.`)]).toEqual([info.type, true]);
+      expect(info.description.length).toBeGreaterThan(10);
+    }
+    const catalogue = readFileSync(join(__dirname, '../../docs/events.md'), 'utf8');
+    expect(EVENT_TYPES.filter((type) => !catalogue.includes(`| \`${type}\``))).toEqual([]);
+    // Admins only, like the stream.
+    await app.http().get('/api/v1/events/types').expect(401);
   });
 
   it('writes a SCIM create, update and deprovision as events whose data is the admin representation', async () => {

@@ -2,7 +2,8 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '@rollcall/common';
 import { AdminAuth, OrganizationId } from '@rollcall/tenancy';
-import { EventListQueryDto, EventListResponseDto } from './events.dto';
+import { EVENT_CATALOGUE } from './event-catalogue';
+import { EventListQueryDto, EventListResponseDto, EventTypeListDto } from './events.dto';
 import { EventsApiService } from './events.service';
 
 @ApiTags('Events')
@@ -24,5 +25,16 @@ export class EventsController {
     @Query() query: EventListQueryDto,
   ): Promise<EventListResponseDto> {
     return this.events.list(organizationId, query);
+  }
+
+  @Get('types')
+  @ApiOperation({
+    summary: 'The event types: what each is about and when it happens',
+    description:
+      'The catalogue of docs/events.md, for a form that chooses types (webhooks, the `types` filter). The same for every organization.',
+  })
+  @ApiOkResponse({ type: EventTypeListDto })
+  types(): EventTypeListDto {
+    return { data: [...EVENT_CATALOGUE] };
   }
 }

@@ -156,3 +156,21 @@ export class EventListResponseDto {
   })
   nextCursor!: string;
 }
+
+export class EventTypeInfoDto {
+  @ApiProperty({ enum: EVENT_TYPES, example: 'user.pool_changed' })
+  type!: EventType;
+
+  @ApiProperty({ enum: ['user', 'group', 'scim_integration', 'sso_connection'], example: 'user' })
+  subject!: string;
+
+  @ApiProperty({
+    example: 'The user moved to another license pool (details.from, to and channel).',
+  })
+  description!: string;
+}
+
+export class EventTypeListDto {
+  @ApiProperty({ type: [EventTypeInfoDto] })
+  data!: EventTypeInfoDto[];
+}

@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import { useAction } from '../../action';
 import { FormError } from '../../form-error';
-import { EVENT_GROUPS, EVENT_TYPES, type EventType, type WebhookEndpoint } from './types';
+import { useEventTypes } from './event-types';
+import { EVENT_GROUPS, type EventType, type WebhookEndpoint } from './types';
 
 export interface EndpointFields {
   url: string;
@@ -35,6 +36,7 @@ export function EndpointForm({
   const [types, setTypes] = useState<Set<EventType>>(new Set(endpoint?.types ?? []));
   const [enabled, setEnabled] = useState(true);
   const { error, setError, busy, run } = useAction();
+  const catalogue = useEventTypes();
 
   const toggle = (type: EventType, on: boolean) =>
     setTypes((now) => {
@@ -58,7 +60,7 @@ export function EndpointForm({
       onSubmit({
         url: url.trim(),
         description: description.trim() === '' ? null : description.trim(),
-        types: every ? null : EVENT_TYPES.filter((type) => types.has(type)),
+        types: every ? null : [...types],
         ...(endpoint ? {} : { enabled }),
       }),
     );
@@ -114,23 +116,36 @@ export function EndpointForm({
           />
           Only the types chosen below
         </label>
-        {every
-          ? null
-          : EVENT_GROUPS.map((group) => (
-              <fieldset key={group.prefix} class="event-group">
-                <legend>{group.label}</legend>
-                {EVENT_TYPES.filter((type) => type.startsWith(group.prefix)).map((type) => (
-                  <label key={type} class="choice">
+        {every ? null : catalogue.kind === 'loading' ? (
+          <p role="status" class="loading">
+            Loading the event types…
+          </p>
+        ) : catalogue.kind === 'failed' ? (
+          <p role="alert" class="error">
+            {`The event types could not be read: ${catalogue.message}`}
+          </p>
+        ) : (
+          EVENT_GROUPS.map((group) => (
+            <fieldset key={group.subject} class="event-group">
+              <legend>{group.label}</legend>
+              {catalogue.types
+                .filter((info) => info.subject === group.subject)
+                .map((info) => (
+                  <label key={info.type} class="choice">
                     <input
                       type="checkbox"
-                      checked={types.has(type)}
-                      onChange={(e) => toggle(type, e.currentTarget.checked)}
+                      checked={types.has(info.type)}
+                      onChange={(e) => toggle(info.type, e.currentTarget.checked)}
                     />
-                    <code>{type}</code>
+                    <span class="event-type">
+                      <code>{info.type}</code>
+                      <span class="hint">{info.description}</span>
+                    </span>
                   </label>
                 ))}
-              </fieldset>
-            ))}
+            </fieldset>
+          ))
+        )}
       </fieldset>
       {endpoint ? null : (
         <label class="choice">

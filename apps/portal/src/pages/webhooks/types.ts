@@ -1,40 +1,21 @@
-/** The event types an endpoint may subscribe to (libs/identity/src/events/event.model.ts). */
-export const EVENT_TYPES = [
-  'user.created',
-  'user.updated',
-  'user.deactivated',
-  'user.reactivated',
-  'user.anonymized',
-  'user.pool_changed',
-  'user.seat_taken',
-  'user.seat_released',
-  'user.role_changed',
-  'group.created',
-  'group.updated',
-  'group.deleted',
-  'group.members_added',
-  'group.members_removed',
-  'scim_integration.enabled',
-  'scim_integration.credentials_rotated',
-  'scim_integration.previous_credentials_revoked',
-  'scim_integration.credentials_expiring',
-  'scim_integration.credentials_expired',
-  'scim_integration.disabled',
-  'sso_connection.created',
-  'sso_connection.updated',
-  'sso_connection.deleted',
-  'sso_connection.certificate_expiring',
-] as const;
+/** An event type (GET /api/v1/events/types lists them, e.g. `user.created`). */
+export type EventType = string;
 
-export type EventType = (typeof EVENT_TYPES)[number];
+/** One entry of GET /api/v1/events/types. */
+export interface EventTypeInfo {
+  type: EventType;
+  subject: 'user' | 'group' | 'scim_integration' | 'sso_connection';
+  description: string;
+}
 
 /** The event types by what they are about, for the form's groups of checkboxes. */
-export const EVENT_GROUPS: { label: string; prefix: string }[] = [
-  { label: 'Users', prefix: 'user.' },
-  { label: 'Groups', prefix: 'group.' },
-  { label: 'SCIM integration', prefix: 'scim_integration.' },
-  { label: 'SSO connection', prefix: 'sso_connection.' },
-];
+export const EVENT_GROUPS: { label: string; subject: EventTypeInfo['subject']; prefix: string }[] =
+  [
+    { label: 'Users', subject: 'user', prefix: 'user.' },
+    { label: 'Groups', subject: 'group', prefix: 'group.' },
+    { label: 'SCIM integration', subject: 'scim_integration', prefix: 'scim_integration.' },
+    { label: 'SSO connection', subject: 'sso_connection', prefix: 'sso_connection.' },
+  ];
 
 /** GET /api/v1/webhooks/{id} (libs/events/src/webhooks/webhooks.dto.ts). */
 export interface WebhookEndpoint {
