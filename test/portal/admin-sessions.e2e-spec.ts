@@ -4,7 +4,7 @@ import { base64, configureSaml, postAcs, samlResponseXml, spUrls } from '../supp
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
- * Admin portal sessions (docs/portal.md, "Sessions and sign-in"): the operator's one-time setup
+ * Admin portal sessions (docs/admin-portal.md, "Sessions and sign-in"): the operator's one-time setup
  * link, the HttpOnly SameSite=Strict cookie, CSRF on unsafe methods, idle and absolute timeouts,
  * the group_admin role's routes, and the SAML sign-in that opens a session for admins.
  */

@@ -22,7 +22,7 @@ import { describeScimRequest, describeSignIn } from '../../apps/portal/src/pages
 import type { TestApp } from '../support/test-app';
 
 /**
- * The admin portal's guided IdP setup (/admin/connect, docs/portal.md), in headless Chromium
+ * The admin portal's guided IdP setup (/admin/connect, docs/admin-portal.md), in headless Chromium
  * against a real server: the admin picks Okta, turns SCIM on and reads the token from the page
  * (shown once, with the warning), a real SCIM create with that token is then described by "Test
  * connection"; SAML is configured by pasting IdP metadata, a real signed SAML response posted to

@@ -13,7 +13,7 @@ import { base64, configureSaml, postAcs, samlResponseXml, spUrls } from '../supp
 import type { TestApp } from '../support/test-app';
 
 /**
- * The portal's users pages in headless Chromium against a real server (docs/portal.md): All users
+ * The portal's users pages in headless Chromium against a real server (docs/admin-portal.md): All users
  * filtered by license pool and by SCIM management, exported as CSV with the filters; a user's page
  * with their details and their provisioning (real SCIM requests) and sign-in (a real SAML sign-in)
  * history in words; the admin's actions, each checked through the admin API: role change, pool move

@@ -112,7 +112,7 @@ function openApiConfig() {
         type: 'apiKey',
         in: 'cookie',
         description:
-          'The admin portal’s session cookie (docs/portal.md); POST, PUT, PATCH and DELETE also need X-CSRF-Token',
+          'The admin portal’s session cookie (docs/admin-portal.md); POST, PUT, PATCH and DELETE also need X-CSRF-Token',
       },
       PORTAL_SESSION_SCHEME,
     )

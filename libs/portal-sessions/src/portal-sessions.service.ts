@@ -60,7 +60,7 @@ function csrfTokenOf(secret: string): string {
 }
 
 /**
- * Admin portal sessions (docs/portal.md): opened by a one-time setup link or an admin's SAML
+ * Admin portal sessions (docs/admin-portal.md): opened by a one-time setup link or an admin's SAML
  * sign-in, carried by an HttpOnly cookie, ended by sign-out, idleness or their absolute end.
  */
 @Injectable()

@@ -68,7 +68,7 @@ export interface AppConfig {
   portal: PortalConfig;
 }
 
-/** Admin portal sessions (docs/portal.md, "Sessions and sign-in"). */
+/** Admin portal sessions (docs/admin-portal.md, "Sessions and sign-in"). */
 export interface PortalConfig {
   /** A session unused this long ends (ROLLCALL_PORTAL_IDLE_MINUTES, default 30). */
   idleMinutes: number;

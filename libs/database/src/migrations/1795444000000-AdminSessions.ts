@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Admin portal sessions (docs/portal.md, "Sessions and sign-in"): the sessions of the portal's
+ * Admin portal sessions (docs/admin-portal.md, "Sessions and sign-in"): the sessions of the portal's
  * cookie (only the secret's SHA-256; idle and absolute end) and the operator's one-time setup links.
  */
 export class AdminSessions1795444000000 implements MigrationInterface {

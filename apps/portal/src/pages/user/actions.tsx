@@ -14,7 +14,7 @@ interface ActionProps {
   onChanged: (user: UserDetail, what: string) => void;
 }
 
-/** Role: admins only (a group admin may not change roles, docs/portal.md "Roles"). */
+/** Role: admins only (a group admin may not change roles, docs/admin-portal.md "Roles"). */
 export function RoleForm({ user, onChanged }: ActionProps) {
   const [role, setRole] = useState<Role>(user.role);
   const { error, busy, run } = useAction();
