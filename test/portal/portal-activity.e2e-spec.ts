@@ -253,7 +253,7 @@ describeInBrowser(`Admin portal: Activity${skipNote}`, () => {
     await page.locator('li.activity-item', { hasText: 'user.seat_taken' }).first().waitFor();
     await expectAccessible(page, 'Activity, events');
 
-    await page.getByLabel('About').selectOption('group.');
+    await page.getByLabel('About').selectOption({ label: 'Groups' });
     await page.getByText('No events yet.').waitFor();
     await page.getByLabel('About').selectOption('');
     await page.getByLabel('Start at').selectOption('now');

@@ -60,7 +60,7 @@ export function EventStream({ paused }: { paused: boolean }) {
       );
       if (mine !== generation.current) return;
       cursor.current = page.nextCursor;
-      const wanted = page.data.filter((e) => group === '' || e.type.startsWith(group));
+      const wanted = page.data.filter((e) => group === '' || e.subject.type === group);
       if (wanted.length > 0) {
         setEvents((now) => [...wanted.reverse(), ...now].slice(0, KEPT));
         if (!first) {
@@ -114,7 +114,7 @@ export function EventStream({ paused }: { paused: boolean }) {
           >
             <option value="">Everything</option>
             {EVENT_GROUPS.map((g) => (
-              <option key={g.prefix} value={g.prefix}>
+              <option key={g.subject} value={g.subject}>
                 {g.label}
               </option>
             ))}

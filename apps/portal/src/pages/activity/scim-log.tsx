@@ -5,7 +5,7 @@ import { ExplanationBox } from './explanation-box';
 import { LiveListView } from './live-list-view';
 import { explainScim } from './explanations';
 import { useLiveList } from './live-list';
-import { instant, TimeRangeFields } from './time-range';
+import { ClearFilters, instant, TimeRangeFields } from './log-filters';
 import type { ScimLogEntry } from './types';
 
 export const PAGE_SIZE = 25;
@@ -88,13 +88,7 @@ export function ScimLog({ paused }: { paused: boolean }) {
           </select>
         </div>
         <TimeRangeFields idPrefix="scim" from={filters.from} to={filters.to} onChange={set} />
-        {filtered ? (
-          <div class="field actions">
-            <button type="button" class="secondary" onClick={() => setFilters(NO_FILTERS)}>
-              Clear filters
-            </button>
-          </div>
-        ) : null}
+        <ClearFilters shown={filtered} onClear={() => setFilters(NO_FILTERS)} />
       </form>
       <LiveListView
         list={list}

@@ -6,7 +6,7 @@ import { LiveListView } from './live-list-view';
 import { explainSignIn } from './explanations';
 import { useLiveList } from './live-list';
 import { PAGE_SIZE } from './scim-log';
-import { instant, TimeRangeFields } from './time-range';
+import { ClearFilters, instant, TimeRangeFields } from './log-filters';
 import type { SignInEntry, SignInOutcome } from './types';
 import { when } from './when';
 
@@ -69,13 +69,10 @@ export function SignIns({ paused }: { paused: boolean }) {
           </select>
         </div>
         <TimeRangeFields idPrefix="sign-in" from={filters.from} to={filters.to} onChange={set} />
-        {filters.outcome !== '' || timed ? (
-          <div class="field actions">
-            <button type="button" class="secondary" onClick={() => setFilters(NO_FILTERS)}>
-              Clear filters
-            </button>
-          </div>
-        ) : null}
+        <ClearFilters
+          shown={filters.outcome !== '' || timed}
+          onClear={() => setFilters(NO_FILTERS)}
+        />
       </form>
       <LiveListView
         list={list}

@@ -128,7 +128,7 @@ export function EndpointForm({
           EVENT_GROUPS.map((group) => (
             <fieldset key={group.subject} class="event-group">
               <legend>{group.label}</legend>
-              {catalogue.types
+              {catalogue.data
                 .filter((info) => info.subject === group.subject)
                 .map((info) => (
                   <label key={info.type} class="choice">

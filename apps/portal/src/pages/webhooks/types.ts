@@ -9,13 +9,12 @@ export interface EventTypeInfo {
 }
 
 /** The event types by what they are about, for the form's groups of checkboxes. */
-export const EVENT_GROUPS: { label: string; subject: EventTypeInfo['subject']; prefix: string }[] =
-  [
-    { label: 'Users', subject: 'user', prefix: 'user.' },
-    { label: 'Groups', subject: 'group', prefix: 'group.' },
-    { label: 'SCIM integration', subject: 'scim_integration', prefix: 'scim_integration.' },
-    { label: 'SSO connection', subject: 'sso_connection', prefix: 'sso_connection.' },
-  ];
+export const EVENT_GROUPS: { label: string; subject: EventTypeInfo['subject'] }[] = [
+  { label: 'Users', subject: 'user' },
+  { label: 'Groups', subject: 'group' },
+  { label: 'SCIM integration', subject: 'scim_integration' },
+  { label: 'SSO connection', subject: 'sso_connection' },
+];
 
 /** GET /api/v1/webhooks/{id} (libs/events/src/webhooks/webhooks.dto.ts). */
 export interface WebhookEndpoint {

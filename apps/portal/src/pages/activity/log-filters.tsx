@@ -38,3 +38,15 @@ export function TimeRangeFields({ idPrefix, from, to, onChange }: TimeRangeField
     </>
   );
 }
+
+/** A log's "Clear filters" button, shown while any filter is set. */
+export function ClearFilters({ shown, onClear }: { shown: boolean; onClear: () => void }) {
+  if (!shown) return null;
+  return (
+    <div class="field actions">
+      <button type="button" class="secondary" onClick={onClear}>
+        Clear filters
+      </button>
+    </div>
+  );
+}
