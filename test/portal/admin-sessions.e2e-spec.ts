@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { aTenant, operatorAuth, type Tenant } from '../support/factories';
+import { aTenant, operatorAuth, setRoleOf, type Tenant, userIdOf } from '../support/factories';
 import { base64, configureSaml, postAcs, samlResponseXml, spUrls } from '../support/saml';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -312,26 +312,8 @@ describe('admin portal sessions', () => {
     const signIn = (email: string, relayState = '/admin') =>
       postAcs(app, samlTenant.slug, base64(samlResponseXml({ sp, email })), relayState);
 
-    async function userId(email: string): Promise<string> {
-      const list = await app
-        .http()
-        .get('/api/v1/users')
-        .query({ q: email })
-        .set('Authorization', samlTenant.auth)
-        .expect(200);
-      return (list.body.data as { id: string }[])[0].id;
-    }
-
-    async function setRole(email: string, role: string): Promise<string> {
-      const id = await userId(email);
-      await app
-        .http()
-        .patch(`/api/v1/users/${id}`)
-        .set('Authorization', samlTenant.auth)
-        .send({ role })
-        .expect(200);
-      return id;
-    }
+    const userId = (email: string) => userIdOf(app, samlTenant, email);
+    const setRole = (email: string, role: string) => setRoleOf(app, samlTenant, email, role);
 
     it('sends a user to the denied page without a portal cookie', async () => {
       const response = await signIn('learner@example.com');

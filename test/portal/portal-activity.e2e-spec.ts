@@ -8,7 +8,8 @@ import {
   type PortalBrowser,
   startPortalBrowser,
 } from '../support/portal-browser';
-import { base64, configureSaml, postAcs, samlResponseXml, spUrls } from '../support/saml';
+import { postPerson } from '../support/scim-client';
+import { base64, configureSaml, postAcs, samlResponseXml, signInAt, spUrls } from '../support/saml';
 import type { TestApp } from '../support/test-app';
 
 /**
@@ -32,37 +33,9 @@ describeInBrowser(`Admin portal: Activity${skipNote}`, () => {
   let tenant: ScimTenant;
   let page: Page;
 
-  const scimUser = (userName: string, pool?: string) =>
-    app
-      .http()
-      .post('/scim/v2/Users')
-      .set('Authorization', tenant.scimAuth)
-      .set('Content-Type', 'application/scim+json')
-      .send({
-        schemas: [
-          'urn:ietf:params:scim:schemas:core:2.0:User',
-          'urn:ietf:params:scim:schemas:extension:rollcall:2.0:User',
-        ],
-        userName,
-        emails: [{ value: userName, type: 'work', primary: true }],
-        ...(pool
-          ? {
-              'urn:ietf:params:scim:schemas:extension:rollcall:2.0:User': { licensePoolName: pool },
-            }
-          : {}),
-      });
+  const scimUser = (userName: string, pool?: string) => postPerson(app, tenant, { userName, pool });
   const signIn = (email: string, pool: string) =>
-    postAcs(
-      app,
-      tenant.slug,
-      base64(
-        samlResponseXml({
-          sp: spUrls(app, tenant.slug),
-          email,
-          attributes: { licensePoolName: pool },
-        }),
-      ),
-    );
+    signInAt(app, tenant.slug, email, { licensePoolName: pool });
 
   const item = (text: string | RegExp) => page.locator('li.activity-item', { hasText: text });
   /** Waits for the list to have loaded with this many entries (a filter change reloads it). */

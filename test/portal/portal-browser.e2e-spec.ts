@@ -7,6 +7,7 @@ import {
   type PortalBrowser,
   startPortalBrowser,
 } from '../support/portal-browser';
+import { provisionPerson } from '../support/scim-client';
 import type { TestApp } from '../support/test-app';
 
 /**
@@ -34,20 +35,7 @@ describeInBrowser(`Admin portal in headless Chromium${skipNote}`, () => {
   let setupUrl: string;
 
   const provision = (userName: string, givenName: string, familyName: string) =>
-    app!
-      .http()
-      .post('/scim/v2/Users')
-      .set('Authorization', tenant.scimAuth)
-      .set('Content-Type', 'application/scim+json')
-      .send({
-        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-        userName,
-        name: { givenName, familyName },
-        displayName: `${givenName} ${familyName}`,
-        emails: [{ value: userName, type: 'work', primary: true }],
-        active: true,
-      })
-      .expect(201);
+    provisionPerson(app!, tenant, { userName, givenName, familyName });
 
   beforeAll(async () => {
     portal = await startPortalBrowser();
@@ -169,31 +157,18 @@ describeInBrowser(`Admin portal in headless Chromium${skipNote}`, () => {
       .set('Authorization', tenant.auth)
       .send({ name: 'Waiting room', capacity: 0 })
       .expect(201);
-    const created = await app!
-      .http()
-      .post('/scim/v2/Users')
-      .set('Authorization', tenant.scimAuth)
-      .set('Content-Type', 'application/scim+json')
-      .send({
-        schemas: [
-          'urn:ietf:params:scim:schemas:core:2.0:User',
-          'urn:ietf:params:scim:schemas:extension:rollcall:2.0:User',
-        ],
-        userName: 'wait.ing@example.com',
-        displayName: 'Wai Ting',
-        emails: [{ value: 'wait.ing@example.com', type: 'work', primary: true }],
-        'urn:ietf:params:scim:schemas:extension:rollcall:2.0:User': {
-          licensePoolName: 'Waiting room',
-        },
-      })
-      .expect(201);
+    const created = await provisionPerson(app!, tenant, {
+      userName: 'wait.ing@example.com',
+      displayName: 'Wai Ting',
+      pool: 'Waiting room',
+    });
     await page.goto(`${baseUrl}/admin/pools`);
     const pool = page.locator('li.pool', {
       has: page.getByRole('heading', { name: 'Waiting room' }),
     });
     await pool.getByRole('heading', { name: 'Pending' }).waitFor();
     const link = pool.getByRole('link', { name: 'Wai Ting' });
-    expect(await link.getAttribute('href')).toBe(`/admin/users/${created.body.id as string}`);
+    expect(await link.getAttribute('href')).toBe(`/admin/users/${created}`);
     // Pools without pending people show no such list.
     const engineering = page.locator('li.pool', {
       has: page.getByRole('heading', { name: 'Engineering' }),

@@ -10,7 +10,8 @@ import {
   type PortalBrowser,
   startPortalBrowser,
 } from '../support/portal-browser';
-import { base64, configureSaml, postAcs, samlResponseXml, spUrls } from '../support/saml';
+import { provisionPerson } from '../support/scim-client';
+import { configureSaml, signInAt } from '../support/saml';
 import { testEventsConfig, type TestApp } from '../support/test-app';
 
 /**
@@ -44,42 +45,10 @@ describeInBrowser(`Admin portal: every page at desktop and phone width${skipNote
   let page: Page;
   let barbara: string;
 
-  const provision = async ([userName, givenName, familyName, pool]: (typeof PEOPLE)[number]) => {
-    const response = await app
-      .http()
-      .post('/scim/v2/Users')
-      .set('Authorization', tenant.scimAuth)
-      .set('Content-Type', 'application/scim+json')
-      .send({
-        schemas: [
-          'urn:ietf:params:scim:schemas:core:2.0:User',
-          'urn:ietf:params:scim:schemas:extension:rollcall:2.0:User',
-        ],
-        userName,
-        name: { givenName, familyName },
-        displayName: `${givenName} ${familyName}`,
-        emails: [{ value: userName, type: 'work', primary: true }],
-        ...(pool
-          ? {
-              'urn:ietf:params:scim:schemas:extension:rollcall:2.0:User': { licensePoolName: pool },
-            }
-          : {}),
-      })
-      .expect(201);
-    return response.body.id as string;
-  };
+  const provision = ([userName, givenName, familyName, pool]: (typeof PEOPLE)[number]) =>
+    provisionPerson(app, tenant, { userName, givenName, familyName, pool });
   const signIn = (email: string, pool: string) =>
-    postAcs(
-      app,
-      tenant.slug,
-      base64(
-        samlResponseXml({
-          sp: spUrls(app, tenant.slug),
-          email,
-          attributes: { licensePoolName: pool },
-        }),
-      ),
-    );
+    signInAt(app, tenant.slug, email, { licensePoolName: pool });
 
   beforeAll(async () => {
     receiver = await WebhookReceiver.start();

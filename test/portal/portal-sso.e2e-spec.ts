@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { browserSuite } from '../support/browser';
-import { aTenant, type Tenant } from '../support/factories';
+import { aTenant, setRoleOf, type Tenant } from '../support/factories';
 import {
   BROWSER_STEP_MS,
   expectAccessible,
@@ -60,21 +60,7 @@ describeInBrowser(`Admin portal: sign-in through the IdP${skipNote}`, () => {
     await page.click('button[type=submit]');
   }
 
-  async function setRole(email: string, role: string) {
-    const list = await app
-      .http()
-      .get('/api/v1/users')
-      .query({ q: email })
-      .set('Authorization', tenant.auth)
-      .expect(200);
-    const id = (list.body.data as { id: string }[])[0].id;
-    await app
-      .http()
-      .patch(`/api/v1/users/${id}`)
-      .set('Authorization', tenant.auth)
-      .send({ role })
-      .expect(200);
-  }
+  const setRole = (email: string, role: string) => setRoleOf(app, tenant, email, role);
 
   const nav = () => page.getByRole('navigation', { name: 'Main' });
 

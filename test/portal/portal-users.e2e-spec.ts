@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { browserSuite } from '../support/browser';
-import { aPool, aTenant, type Tenant } from '../support/factories';
+import { aPool, aTenant, type Tenant, userIdOf } from '../support/factories';
 import {
   BROWSER_STEP_MS,
   expectAccessible,
@@ -9,6 +9,7 @@ import {
   type PortalBrowser,
   startPortalBrowser,
 } from '../support/portal-browser';
+import { provisionPerson } from '../support/scim-client';
 import { base64, configureSaml, postAcs, samlResponseXml, spUrls } from '../support/saml';
 import type { TestApp } from '../support/test-app';
 
@@ -54,41 +55,14 @@ describeInBrowser(`Admin portal users pages in headless Chromium${skipNote}`, ()
   const samlResponse = (email: string, attributes: Record<string, string> = {}) =>
     base64(samlResponseXml({ sp: spUrls(app, tenant.slug), email, attributes }));
 
-  async function idOf(email: string): Promise<string> {
-    const list = await app
-      .http()
-      .get('/api/v1/users')
-      .query({ q: email })
-      .set('Authorization', tenant.auth)
-      .expect(200);
-    return (list.body.data as ApiUser[]).find((u) => u.userName === email)!.id;
-  }
+  const idOf = (email: string) => userIdOf(app, tenant, email);
 
-  const provision = async (userName: string, displayName: string, pool?: string) => {
-    const response = await app
-      .http()
-      .post('/scim/v2/Users')
-      .set('Authorization', scimAuth)
-      .set('Content-Type', 'application/scim+json')
-      .send({
-        schemas: [
-          'urn:ietf:params:scim:schemas:core:2.0:User',
-          'urn:ietf:params:scim:schemas:extension:rollcall:2.0:User',
-        ],
-        userName,
-        externalId: `ext-${userName}`,
-        displayName,
-        emails: [{ value: userName, type: 'work', primary: true }],
-        active: true,
-        ...(pool
-          ? {
-              'urn:ietf:params:scim:schemas:extension:rollcall:2.0:User': { licensePoolName: pool },
-            }
-          : {}),
-      })
-      .expect(201);
-    return response.body.id as string;
-  };
+  const provision = (userName: string, displayName: string, pool?: string) =>
+    provisionPerson(
+      app,
+      { scimAuth },
+      { userName, displayName, pool, externalId: `ext-${userName}` },
+    );
 
   beforeAll(async () => {
     portal = await startPortalBrowser();

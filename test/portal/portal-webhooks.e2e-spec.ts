@@ -9,6 +9,7 @@ import {
   type PortalBrowser,
   startPortalBrowser,
 } from '../support/portal-browser';
+import { postPerson } from '../support/scim-client';
 import { testEventsConfig, type TestApp } from '../support/test-app';
 
 /**
@@ -35,14 +36,7 @@ describeInBrowser(`Admin portal: Webhooks${skipNote}`, () => {
   let page: Page;
   let secret: string;
 
-  const provision = (userName: string) =>
-    app
-      .http()
-      .post('/scim/v2/Users')
-      .set('Authorization', tenant.scimAuth)
-      .set('Content-Type', 'application/scim+json')
-      .send({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName })
-      .expect(201);
+  const provision = (userName: string) => postPerson(app, tenant, { userName }).expect(201);
 
   const waitFor = async (what: string, check: () => boolean | Promise<boolean>) => {
     const until = Date.now() + SLOW;

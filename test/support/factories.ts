@@ -121,3 +121,39 @@ export async function aPortalSession(
   )!;
   return { cookie: setCookie.split(';')[0], csrf: response.body.csrfToken as string };
 }
+
+/** The id of the organization's user with this userName, found through the admin API. */
+export async function userIdOf(
+  app: TestApp,
+  tenant: Pick<Tenant, 'auth'>,
+  userName: string,
+): Promise<string> {
+  const list = await app
+    .http()
+    .get('/api/v1/users')
+    .query({ q: userName })
+    .set('Authorization', tenant.auth)
+    .expect(200);
+  const user = (list.body.data as { id: string; userName: string }[]).find(
+    (u) => u.userName === userName,
+  );
+  if (!user) throw new Error(`no user ${userName}`);
+  return user.id;
+}
+
+/** Gives the user with this userName a role through the admin API; returns their id. */
+export async function setRoleOf(
+  app: TestApp,
+  tenant: Pick<Tenant, 'auth'>,
+  userName: string,
+  role: string,
+): Promise<string> {
+  const id = await userIdOf(app, tenant, userName);
+  await app
+    .http()
+    .patch(`/api/v1/users/${id}`)
+    .set('Authorization', tenant.auth)
+    .send({ role })
+    .expect(200);
+  return id;
+}

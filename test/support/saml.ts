@@ -234,6 +234,16 @@ export function postAcs(
     });
 }
 
+/** A signed sign-in of `email` (with `attributes`) at the organization's ACS, as the test IdP. */
+export function signInAt(
+  app: TestApp,
+  slug: string,
+  email: string,
+  attributes: Record<string, string> = {},
+): ReturnType<typeof postAcs> {
+  return postAcs(app, slug, base64(samlResponseXml({ sp: spUrls(app, slug), email, attributes })));
+}
+
 /** The session cookie a response set, as a Cookie header value. */
 export function sessionCookie(response: { headers: Record<string, unknown> }): string {
   const cookies = (response.headers['set-cookie'] as string[] | undefined) ?? [];

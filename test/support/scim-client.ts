@@ -52,3 +52,52 @@ export async function scimUsers(
   }
   return ids;
 }
+
+const ROLLCALL_USER = 'urn:ietf:params:scim:schemas:extension:rollcall:2.0:User';
+
+/** A person as an IdP provisions them: their names, work email and (optionally) license pool. */
+export interface Person {
+  userName: string;
+  givenName?: string;
+  familyName?: string;
+  /** Defaults to "givenName familyName" when both are given. */
+  displayName?: string;
+  externalId?: string;
+  /** licensePoolName in Rollcall's extension; absent = the default pool. */
+  pool?: string;
+}
+
+/** The SCIM User resource an IdP sends for `person`. */
+export function personResource(person: Person): Record<string, unknown> {
+  const { userName, givenName, familyName, externalId, pool } = person;
+  const displayName =
+    person.displayName ?? (givenName && familyName ? `${givenName} ${familyName}` : undefined);
+  return {
+    schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', ...(pool ? [ROLLCALL_USER] : [])],
+    userName,
+    ...(externalId ? { externalId } : {}),
+    ...(givenName || familyName ? { name: { givenName, familyName } } : {}),
+    ...(displayName ? { displayName } : {}),
+    emails: [{ value: userName, type: 'work', primary: true }],
+    active: true,
+    ...(pool ? { [ROLLCALL_USER]: { licensePoolName: pool } } : {}),
+  };
+}
+
+/** POST /Users for `person`: the response, for a test that expects a refusal. */
+export function postPerson(app: TestApp, tenant: Pick<ScimTenant, 'scimAuth'>, person: Person) {
+  return scimClient(app, tenant).post('/Users', personResource(person));
+}
+
+/** Provisions `person` over SCIM and returns the new user's id. */
+export async function provisionPerson(
+  app: TestApp,
+  tenant: Pick<ScimTenant, 'scimAuth'>,
+  person: Person,
+): Promise<string> {
+  const response = await postPerson(app, tenant, person);
+  if (response.status !== 201) {
+    throw new Error(`provisioning ${person.userName} failed: ${response.status} ${response.text}`);
+  }
+  return (response.body as { id: string }).id;
+}
