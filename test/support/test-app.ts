@@ -53,6 +53,7 @@ export function testConfig(
     // The SAML worker (metadata refresh, certificate notices) is driven by hand in tests.
     saml: { worker: false, metadataRefreshHours: 6 },
     portal: { idleMinutes: 30, absoluteHours: 12 },
+    scimReadLane: true,
     ...overrides,
   };
 }

@@ -10,6 +10,7 @@ import {
   isBrowserPath,
   ProblemDto,
   QuietStartUpLogger,
+  type RollcallRequest,
   rejectHostileJson,
   recordHelmet,
   rejectNulInQuery,
@@ -18,7 +19,12 @@ import {
   requireUtf8,
   ROOT_LOGGER,
 } from '@rollcall/common';
-import { SCIM_BASIC_SCHEME, SCIM_BEARER_SCHEME } from '@rollcall/integration';
+import {
+  ProvisioningLogMiddleware,
+  SCIM_BASIC_SCHEME,
+  SCIM_BEARER_SCHEME,
+} from '@rollcall/integration';
+import { HttpMetricsMiddleware, ShutdownTrackingMiddleware } from '@rollcall/operations';
 import { isPortalPath, PORTAL_HELMET_OPTIONS } from '@rollcall/portal-ui';
 import { PORTAL_COOKIE } from '@rollcall/portal-sessions';
 import {
@@ -58,6 +64,19 @@ export function configureApp(app: INestApplication): INestApplication {
   );
   expressApp.use(['/api', '/scim'], rejectHostileJson);
   expressApp.use('/api', rejectNulInQuery);
+  // Here, ahead of every module's middleware and every route: a module's middleware may answer
+  // (the SCIM read lanes do), and Nest mounts the middleware of importing modules before that of
+  // the modules they import, so these must not be module middleware.
+  const shutdown = app.get(ShutdownTrackingMiddleware);
+  const metrics = app.get(HttpMetricsMiddleware);
+  const provisioningLog = app.get(ProvisioningLogMiddleware);
+  expressApp.use(
+    (req: Request, res: Response, next: NextFunction) => shutdown.use(req, res, next),
+    (req: Request, res: Response, next: NextFunction) => metrics.use(req, res, next),
+  );
+  expressApp.use('/scim/v2', (req: Request, res: Response, next: NextFunction) =>
+    provisioningLog.use(req as RollcallRequest, res, next),
+  );
 
   const document = SwaggerModule.createDocument(app, openApiConfig(), {
     extraModels: [ProblemDto],

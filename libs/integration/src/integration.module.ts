@@ -1,4 +1,4 @@
-import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { IdentityModule } from '@rollcall/identity';
 import { RateLimitModule } from '@rollcall/operations';
 import { TenancyModule } from '@rollcall/tenancy';
@@ -24,12 +24,17 @@ import { ScimIntegrationsRepository } from './settings/scim-integrations.reposit
     ScimAuthGuard,
     ScimRequestLogsRepository,
     ProvisioningLogService,
+    // Mounted on /scim/v2 by the application's setup (apps/api/src/app.setup.ts), ahead of every
+    // module's middleware and route.
+    ProvisioningLogMiddleware,
   ],
   // RateLimitModule: ScimAuthGuard, instantiated in the SCIM resource modules, needs it.
-  exports: [ScimIntegrationService, ScimAuthGuard, ProvisioningLogService, RateLimitModule],
+  exports: [
+    ScimIntegrationService,
+    ScimAuthGuard,
+    ProvisioningLogService,
+    ProvisioningLogMiddleware,
+    RateLimitModule,
+  ],
 })
-export class IntegrationModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(ProvisioningLogMiddleware).forRoutes('scim/v2/*path');
-  }
-}
+export class IntegrationModule {}

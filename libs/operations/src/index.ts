@@ -1,6 +1,7 @@
 export { OperationsModule } from './operations.module';
 export { MetricsService, type EmailResult } from './metrics/metrics.service';
-export { GracefulShutdown } from './shutdown/graceful-shutdown';
+export { GracefulShutdown, ShutdownTrackingMiddleware } from './shutdown/graceful-shutdown';
+export { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
 export { RateLimitModule } from './rate-limits/rate-limit.module';
 export {
   RateLimiter,

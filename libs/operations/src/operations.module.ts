@@ -1,4 +1,4 @@
-import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
 import { HttpMetricsMiddleware } from './metrics/http-metrics.middleware';
@@ -13,11 +13,9 @@ import { GracefulShutdown, ShutdownTrackingMiddleware } from './shutdown/gracefu
 @Module({
   imports: [TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' })],
   controllers: [HealthController, MetricsController],
-  providers: [MetricsService, GracefulShutdown],
-  exports: [MetricsService, GracefulShutdown],
+  // The two middlewares are mounted by the application's setup (apps/api/src/app.setup.ts), ahead
+  // of every module's middleware and route.
+  providers: [MetricsService, GracefulShutdown, ShutdownTrackingMiddleware, HttpMetricsMiddleware],
+  exports: [MetricsService, GracefulShutdown, ShutdownTrackingMiddleware, HttpMetricsMiddleware],
 })
-export class OperationsModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(ShutdownTrackingMiddleware, HttpMetricsMiddleware).forRoutes('*path');
-  }
-}
+export class OperationsModule {}

@@ -1,11 +1,12 @@
-import { Module } from '@nestjs/common';
+import { type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { IdentityModule } from '@rollcall/identity';
 import { IntegrationModule } from '@rollcall/integration';
-import { ScimModule } from '@rollcall/scim';
+import { readLaneRoutes, ScimModule } from '@rollcall/scim';
 import { TenancyModule } from '@rollcall/tenancy';
 import { GroupsAdminController } from './admin/groups-admin.controller';
 import { GroupsAdminService } from './admin/groups-admin.service';
 import { ScimGroupsController } from './scim-groups.controller';
+import { ScimGroupsReadLane } from './scim-groups.read-lane';
 import { ScimGroupsService } from './scim-groups.service';
 
 /**
@@ -15,7 +16,11 @@ import { ScimGroupsService } from './scim-groups.service';
 @Module({
   imports: [IdentityModule, IntegrationModule, ScimModule, TenancyModule],
   controllers: [ScimGroupsController, GroupsAdminController],
-  providers: [ScimGroupsService, GroupsAdminService],
+  providers: [ScimGroupsService, ScimGroupsReadLane, GroupsAdminService],
   exports: [ScimGroupsService],
 })
-export class ScimGroupsModule {}
+export class ScimGroupsModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(ScimGroupsReadLane).forRoutes(...readLaneRoutes('scim/v2/Groups'));
+  }
+}

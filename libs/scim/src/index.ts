@@ -29,6 +29,7 @@ export {
   type ScimCaller,
   missingScimCredentials,
 } from './http/scim-principal';
+export { readLaneRoutes, ScimReadLane, type ScimGate } from './http/read-lane';
 export { isCursorRequest, type CursorListResponse } from './http/cursor-page';
 export {
   catalogColumns,

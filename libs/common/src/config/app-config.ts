@@ -66,6 +66,11 @@ export interface AppConfig {
   events: EventsConfig;
   saml: SamlWorkerConfig;
   portal: PortalConfig;
+  /**
+   * SCIM reads (GET /Users, /Groups and by id) answered by a middleware in front of the router, as
+   * the controllers would (ROLLCALL_SCIM_READ_LANE, default true; docs/performance.md).
+   */
+  scimReadLane: boolean;
 }
 
 /** Admin portal sessions (docs/admin-portal.md, "Sessions and sign-in"). */
@@ -294,6 +299,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     absoluteHours: read.integer('ROLLCALL_PORTAL_ABSOLUTE_HOURS', 12, 1, 24 * 30),
   };
 
+  const scimReadLane = read.boolean('ROLLCALL_SCIM_READ_LANE', true);
+
   if (read.problems.length > 0) throw new ConfigValidationError(read.problems);
   return {
     env: runtime,
@@ -312,5 +319,6 @@ export function loadConfig(env: Env = process.env): AppConfig {
     events,
     saml,
     portal,
+    scimReadLane,
   };
 }

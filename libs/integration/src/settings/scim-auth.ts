@@ -10,7 +10,7 @@ import { ApiBearerAuth, ApiBasicAuth } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { APP_CONFIG, type AppConfig, DomainError, type RollcallRequest } from '@rollcall/common';
 import { type RateLimit, RateLimiter, tooManyRequests } from '@rollcall/operations';
-import { missingScimCredentials } from '@rollcall/scim';
+import { missingScimCredentials, type ScimGate } from '@rollcall/scim';
 import { type ScimCredentialsPresented, ScimIntegrationService } from './scim-integration.service';
 
 export const SCIM_BEARER_SCHEME = 'scimBearer';
@@ -31,7 +31,7 @@ const BASIC = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i;
  * SCIM request, and passport's per-request machinery cost more than the check itself.
  */
 @Injectable()
-export class ScimAuthGuard implements CanActivate {
+export class ScimAuthGuard implements CanActivate, ScimGate {
   private readonly limit: RateLimit;
 
   constructor(
@@ -44,19 +44,23 @@ export class ScimAuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
-    const request = http.getRequest<RollcallRequest>();
+    await this.admit(http.getRequest<RollcallRequest>(), http.getResponse<Response>());
+    return true;
+  }
+
+  /** Authenticates the request and counts it against its credentials' rate limit; throws a refusal. */
+  async admit(request: RollcallRequest, response: Response): Promise<void> {
     await this.authenticate(request);
     const principal = request.user;
     if (principal?.kind !== 'scim') throw missingScimCredentials();
     const decision = await this.limiter.hit(`scim:${principal.integrationId}`, this.limit);
     if (!decision.allowed) {
       throw tooManyRequests(
-        http.getResponse<Response>(),
+        response,
         decision,
         `Too many SCIM requests with these credentials: the limit is ${this.limit.limit} per ${this.limit.windowSeconds} s.`,
       );
     }
-    return true;
   }
 
   private async authenticate(request: RollcallRequest): Promise<void> {

@@ -95,7 +95,7 @@ export interface ScimResourceAuth {
 }
 
 /** Sets the ETag and the log note; a result without a document is answered 204 No Content. */
-function send(res: Response, result: ScimResourceResult): Json | undefined {
+export function answer(res: Response, result: ScimResourceResult): Json | undefined {
   res.setHeader('ETag', etagOf(result.version));
   if (result.note) res.locals[OUTCOME_NOTE] = result.note;
   if (!result.document) res.status(204);
@@ -129,7 +129,7 @@ export function ScimResourceController(docs: ScimResourceDocs, auth: ScimResourc
     ): Promise<Json | undefined> {
       const result = await this.service.create(caller, body, query);
       res.status(201).setHeader('Location', this.service.location(result.document));
-      return send(res, result);
+      return answer(res, result);
     }
 
     @Get()
@@ -206,7 +206,7 @@ export function ScimResourceController(docs: ScimResourceDocs, auth: ScimResourc
       @Query() query: ScimQuery,
       @Res({ passthrough: true }) res: Response,
     ): Promise<Json | undefined> {
-      return send(res, await this.service.get(organizationId, id, query));
+      return answer(res, await this.service.get(organizationId, id, query));
     }
 
     @Put(':id')
@@ -222,7 +222,7 @@ export function ScimResourceController(docs: ScimResourceDocs, auth: ScimResourc
       @Headers('if-match') ifMatch: string | undefined,
       @Res({ passthrough: true }) res: Response,
     ): Promise<Json | undefined> {
-      return send(res, await this.service.replace(caller, id, body, ifMatch, query));
+      return answer(res, await this.service.replace(caller, id, body, ifMatch, query));
     }
 
     @Patch(':id')
@@ -242,7 +242,7 @@ export function ScimResourceController(docs: ScimResourceDocs, auth: ScimResourc
       @Headers('if-match') ifMatch: string | undefined,
       @Res({ passthrough: true }) res: Response,
     ): Promise<Json | undefined> {
-      return send(res, await this.service.patch(caller, id, body, ifMatch, query));
+      return answer(res, await this.service.patch(caller, id, body, ifMatch, query));
     }
 
     @Delete(':id')
