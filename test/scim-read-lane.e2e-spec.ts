@@ -1,20 +1,30 @@
 import { ScimAuthGuard } from '@rollcall/integration';
+import { ScimGroupsReadLane } from '@rollcall/scim-groups';
+import { ScimUsersReadLane } from '@rollcall/scim-users';
 import { aScimTenant, type ScimTenant } from './support/factories';
 import { provisionPerson } from './support/scim-client';
 import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
 
-type Answer = { status: number; headers: Record<string, unknown>; body: unknown; text: string };
+type Answer = {
+  status: number;
+  headers: Record<string, unknown>;
+  body: unknown;
+  text: string;
+  /** Each answer carries a request id of its own (compared as present, not by value). */
+  requestId: boolean;
+};
 
 /** What may differ between two answers to the same request: the moment and the request id. */
 const PER_REQUEST_HEADERS = new Set(['date', 'x-request-id']);
 
 /**
- * The SCIM read lane (GET /Users, /Groups and by id, answered by a middleware ahead of the router)
- * against the controllers it stands in for: the same requests, sent with the lane on and then off
- * (`scimReadLane`, read per request), must get the same status, headers and body, the same
- * provisioning-log entries and the same metrics; with the lane on the SCIM guard never runs, so
- * the lane answered them all.
+ * The SCIM reads answered ahead of the router — plain successful GETs of /Users, /Groups and by id
+ * by the server's own listener (apps/api/src/scim-read-listener.ts), everything else by the read
+ * lane's middleware — against the controllers they stand in for: the same requests, sent with the
+ * lane on and then off (`scimReadLane`, read per request), must get the same status, headers and
+ * body, the same provisioning-log entries and the same metrics. With the lane on the SCIM guard
+ * never runs, and only the failures, the conditional GET and HEAD reach Express.
  */
 describe('SCIM read lane', () => {
   let app: TestApp;
@@ -22,6 +32,14 @@ describe('SCIM read lane', () => {
   let other: ScimTenant;
   const ids: Record<string, string> = {};
   let etag: string;
+
+  // Set before the app boots, which binds the lanes' middleware entry: a call means the request
+  // went through Express to the lane's middleware, none that the server's own listener answered it.
+  const throughExpress = [
+    jest.spyOn(ScimUsersReadLane.prototype, 'use'),
+    jest.spyOn(ScimGroupsReadLane.prototype, 'use'),
+  ];
+  const expressCalls = () => throughExpress.reduce((n, spy) => n + spy.mock.calls.length, 0);
 
   beforeAll(async () => {
     app = await startTestApp();
@@ -61,7 +79,7 @@ describe('SCIM read lane', () => {
       const request = app.http().get(path);
       return auth === null ? request : request.set('Authorization', auth);
     };
-    const cases: [string, () => PromiseLike<Answer>][] = [
+    const cases: [string, () => ReturnType<typeof get>][] = [
       ['a user', () => get(`/scim/v2/Users/${ids.ann}`)],
       ['a user, upper-case id', () => get(`/scim/v2/Users/${ids.ann.toUpperCase()}`)],
       ['a user, attributes', () => get(`/scim/v2/Users/${ids.ann}?attributes=userName,emails`)],
@@ -100,7 +118,13 @@ describe('SCIM read lane', () => {
         const headers = Object.fromEntries(
           Object.entries(response.headers).filter(([key]) => !PER_REQUEST_HEADERS.has(key)),
         );
-        return { status: response.status, headers, body: response.body, text: response.text };
+        return {
+          status: response.status,
+          headers,
+          body: response.body,
+          text: response.text,
+          requestId: /^[0-9a-f-]{36}$/.test(String(response.headers['x-request-id'])),
+        };
       },
     ]);
   };
@@ -147,9 +171,14 @@ describe('SCIM read lane', () => {
       guard.mockClear();
       const metricsBefore = await scimMetrics();
       const answers: Record<string, Answer> = {};
-      for (const [name, send] of cases) answers[name] = await send();
+      const viaExpress = new Set<string>();
+      for (const [name, send] of cases) {
+        const before = expressCalls();
+        answers[name] = await send();
+        if (expressCalls() > before) viaExpress.add(name);
+      }
       const metrics = growth(metricsBefore, await scimMetrics());
-      return { answers, metrics, guardCalls: guard.mock.calls.length };
+      return { answers, metrics, viaExpress, guardCalls: guard.mock.calls.length };
     };
     const withLane = await pass(true);
     await logHolds(before + logged);
@@ -162,8 +191,20 @@ describe('SCIM read lane', () => {
     expect(withLane.guardCalls).toBe(0);
     expect(withoutLane.guardCalls).toBe(cases.length);
     for (const [name] of cases) {
+      expect({ name, requestId: withLane.answers[name].requestId }).toEqual({
+        name,
+        requestId: true,
+      });
       expect({ name, ...withLane.answers[name] }).toEqual({ name, ...withoutLane.answers[name] });
     }
+    // The server's listener answered every plain successful read; the rest (failures, the
+    // conditional GET, HEAD) went on to Express, whose lane answered them; without the lane, all.
+    const handedOn = cases
+      .map(([name]) => name)
+      .filter((name) => withLane.answers[name].status !== 200 || name === 'a HEAD');
+    expect([...withLane.viaExpress].sort()).toEqual(handedOn.sort());
+    expect(handedOn.length).toBeLessThan(cases.length / 2);
+    expect(withoutLane.viaExpress.size).toBe(cases.length);
     // The matrix covers successes and every kind of failure.
     const statuses = new Set(Object.values(withLane.answers).map((a) => a.status));
     expect([...statuses].sort()).toEqual([200, 304, 400, 401, 404]);

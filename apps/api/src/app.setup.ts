@@ -25,6 +25,8 @@ import {
   SCIM_BEARER_SCHEME,
 } from '@rollcall/integration';
 import { HttpMetricsMiddleware, ShutdownTrackingMiddleware } from '@rollcall/operations';
+import { ScimGroupsReadLane } from '@rollcall/scim-groups';
+import { ScimUsersReadLane } from '@rollcall/scim-users';
 import { isPortalPath, PORTAL_HELMET_OPTIONS } from '@rollcall/portal-ui';
 import { PORTAL_COOKIE } from '@rollcall/portal-sessions';
 import {
@@ -32,6 +34,7 @@ import {
   OPERATOR_TOKEN_SCHEME,
   PORTAL_SESSION_SCHEME,
 } from '@rollcall/tenancy';
+import { answerScimReadsFirst } from './scim-read-listener';
 
 export const BODY_LIMIT = '1mb';
 
@@ -45,7 +48,8 @@ export function configureApp(app: INestApplication): INestApplication {
   expressApp.disable('x-powered-by');
   answerClientErrors(expressApp.getHttpServer());
   expressApp.use(assignRequestId);
-  expressApp.use(requestLogger(app.get(ROOT_LOGGER)));
+  const logLine = requestLogger(app.get(ROOT_LOGGER));
+  expressApp.use(logLine);
   expressApp.use(securityHeaders());
   expressApp.use(['/api', '/scim'], requireJsonBodies);
   expressApp.use(
@@ -70,13 +74,17 @@ export function configureApp(app: INestApplication): INestApplication {
   const shutdown = app.get(ShutdownTrackingMiddleware);
   const metrics = app.get(HttpMetricsMiddleware);
   const provisioningLog = app.get(ProvisioningLogMiddleware);
-  expressApp.use(
-    (req: Request, res: Response, next: NextFunction) => shutdown.use(req, res, next),
-    (req: Request, res: Response, next: NextFunction) => metrics.use(req, res, next),
-  );
-  expressApp.use('/scim/v2', (req: Request, res: Response, next: NextFunction) =>
-    provisioningLog.use(req as RollcallRequest, res, next),
-  );
+  const track = (req: Request, res: Response, next: NextFunction) => shutdown.use(req, res, next);
+  const count = (req: Request, res: Response, next: NextFunction) => metrics.use(req, res, next);
+  const log = (req: Request, res: Response, next: NextFunction) =>
+    provisioningLog.use(req as RollcallRequest, res, next);
+  expressApp.use(track, count);
+  expressApp.use('/scim/v2', log);
+  // The same pipeline, for the SCIM reads the server's own listener answers ahead of Express.
+  answerScimReadsFirst(expressApp.getHttpServer(), expressApp.getHttpAdapter().getInstance(), {
+    lanes: { Users: app.get(ScimUsersReadLane), Groups: app.get(ScimGroupsReadLane) },
+    pipeline: [assignRequestId, logLine, DEFAULT_SECURITY_HEADERS, track, count, log],
+  });
 
   const document = SwaggerModule.createDocument(app, openApiConfig(), {
     extraModels: [ProblemDto],
@@ -97,9 +105,11 @@ export function configureApp(app: INestApplication): INestApplication {
  * directive changes nothing; every other directive (script-src 'self', no inline script, ...) stays.
  * The admin portal (/admin) has a stricter policy of its own: only 'self', styles included.
  */
+/** Recorded once at boot and replayed: the same headers as running helmet on every request. */
+const DEFAULT_SECURITY_HEADERS = applySecurityHeaders(recordHelmet());
+
 function securityHeaders() {
-  // Recorded once at boot and replayed: the same headers as running helmet on every request.
-  const everywhere = applySecurityHeaders(recordHelmet());
+  const everywhere = DEFAULT_SECURITY_HEADERS;
   const swaggerUi = applySecurityHeaders(
     recordHelmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }),
   );

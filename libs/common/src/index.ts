@@ -82,3 +82,4 @@ export {
 export { trackPools, driverPool } from './database/driver-pool';
 export { RoundTimer, type RoundTimerOptions } from './workers/round-timer';
 export { applySecurityHeaders, recordHelmet, type SecurityHeaders } from './http/security-headers';
+export { requestStart, type RequestStart } from './http/request-start';

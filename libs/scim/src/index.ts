@@ -29,7 +29,13 @@ export {
   type ScimCaller,
   missingScimCredentials,
 } from './http/scim-principal';
-export { readLaneRoutes, ScimReadLane, type ScimGate } from './http/read-lane';
+export {
+  readLaneRoutes,
+  ScimReadLane,
+  type ScimGate,
+  type ScimRead,
+  type ScimReadLaneApi,
+} from './http/read-lane';
 export { isCursorRequest, type CursorListResponse } from './http/cursor-page';
 export {
   catalogColumns,

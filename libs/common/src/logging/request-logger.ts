@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Level, Logger } from 'pino';
+import { requestStart } from '../http/request-start';
 
 /** What the line of a request says about it: never headers or the query string. */
 export interface RequestBindings {
@@ -31,7 +32,7 @@ export function requestLogger(root: Logger) {
       next();
       return;
     }
-    const started = Date.now();
+    const started = requestStart(req).at.getTime();
     // Read now: once the connection is gone the socket no longer knows its peer.
     const remoteAddress = req.socket?.remoteAddress;
     const done = () => {

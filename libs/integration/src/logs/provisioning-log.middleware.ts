@@ -4,6 +4,7 @@ import {
   ERROR_OUTCOME,
   type ErrorOutcome,
   OUTCOME_NOTE,
+  requestStart,
   type RollcallRequest,
 } from '@rollcall/common';
 import { ProvisioningLogService } from './provisioning-log.service';
@@ -18,8 +19,7 @@ export class ProvisioningLogMiddleware implements NestMiddleware {
   constructor(private readonly log: ProvisioningLogService) {}
 
   use(req: RollcallRequest, res: Response, next: NextFunction): void {
-    const started = process.hrtime.bigint();
-    const occurredAt = new Date();
+    const { hr: started, at: occurredAt } = requestStart(req);
     res.on('finish', () => {
       const principal = req.user;
       if (principal?.kind !== 'scim') return;

@@ -18,6 +18,9 @@ export const SCIM_BASIC_SCHEME = 'scimBasic';
 /** `Authorization: Bearer <token>` (RFC 6750 §2.1) and `Authorization: Basic <base64>` (RFC 7617). */
 const BEARER = /^Bearer +(\S+) *$/i;
 const BASIC = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i;
+/** Where a request keeps its rate-limit decision, so that it is counted once. */
+const COUNTED = Symbol('rollcall.scimRateDecision');
+type RateDecision = Awaited<ReturnType<RateLimiter['hit']>>;
 
 /**
  * SCIM requests authenticate with the organization's SCIM credentials, a bearer token or HTTP
@@ -53,7 +56,12 @@ export class ScimAuthGuard implements CanActivate, ScimGate {
     await this.authenticate(request);
     const principal = request.user;
     if (principal?.kind !== 'scim') throw missingScimCredentials();
-    const decision = await this.limiter.hit(`scim:${principal.integrationId}`, this.limit);
+    // A request the server's read listener handed on to Express was counted there already.
+    const counted = request as RollcallRequest & { [COUNTED]?: RateDecision };
+    const decision = (counted[COUNTED] ??= await this.limiter.hit(
+      `scim:${principal.integrationId}`,
+      this.limit,
+    ));
     if (!decision.allowed) {
       throw tooManyRequests(
         response,

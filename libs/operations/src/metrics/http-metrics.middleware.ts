@@ -1,6 +1,6 @@
 import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import { ERROR_OUTCOME, type ErrorOutcome } from '@rollcall/common';
+import { ERROR_OUTCOME, type ErrorOutcome, requestStart } from '@rollcall/common';
 import { MetricsService, type ScimOperation } from './metrics.service';
 
 /** The label of requests no route matched (404s, probes of random paths): never the raw path. */
@@ -21,7 +21,7 @@ export class HttpMetricsMiddleware implements NestMiddleware {
   constructor(private readonly metrics: MetricsService) {}
 
   use(req: Request, res: Response, next: NextFunction): void {
-    const started = process.hrtime.bigint();
+    const started = requestStart(req).hr;
     res.on('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const template = (req.route as { path?: unknown } | undefined)?.path;
