@@ -63,10 +63,17 @@ export function answerScimReadsFirst(
     const query = parseQuery(mark < 0 ? '' : url.slice(mark + 1));
     const req = request as unknown as RollcallRequest;
     const res = response as unknown as Response;
-    lane.read(req, res, query, id).then(
-      (read) => answer(req, res, read, id, lane),
-      () => expressListener(request, response),
-    );
+    lane
+      .read(req, res, query, id)
+      .then(
+        (read) => answer(req, res, read, id, lane),
+        () => expressListener(request, response),
+      )
+      // A fault while answering (never expected): Express answers it if nothing was written yet.
+      .catch(() => {
+        if (response.headersSent) response.destroy();
+        else expressListener(request, response);
+      });
   });
 
   function answer(

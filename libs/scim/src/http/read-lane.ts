@@ -31,16 +31,6 @@ export function readLaneRoutes(path: string): RouteInfo[] {
   ];
 }
 
-/**
- * The SCIM reads (GET /<Resources> and GET /<Resources>/{id}), answered by a middleware instead of
- * the controller: the same gate, the same pipe, the same service call and the same reply as the
- * route, without Express walking the remaining routes and Nest's route pipeline (execution context,
- * guards, pipes, parameter decorators), which cost more than the read itself (docs/performance.md).
- * It is registered after every other middleware (request id, logging, security headers, shutdown
- * tracking, metrics, the provisioning log), for the same paths as the routes, so Express reports
- * the same route template; an error thrown here reaches the same exception filter as a route's.
- * ROLLCALL_SCIM_READ_LANE=false leaves the reads to the controller.
- */
 /** What the HTTP server's own listener uses of a lane (apps/api/src/scim-read-listener.ts). */
 export interface ScimReadLaneApi {
   readonly enabled: boolean;
@@ -53,6 +43,16 @@ export interface ScimReadLaneApi {
   reply(response: Response, read: ScimRead): Json | undefined;
 }
 
+/**
+ * The SCIM reads (GET /<Resources> and GET /<Resources>/{id}), answered by a middleware instead of
+ * the controller: the same gate, the same pipe, the same service call and the same reply as the
+ * route, without Express walking the remaining routes and Nest's route pipeline (execution context,
+ * guards, pipes, parameter decorators), which cost more than the read itself (docs/performance.md).
+ * It is registered after every other middleware (request id, logging, security headers, shutdown
+ * tracking, metrics, the provisioning log), for the same paths as the routes, so Express reports
+ * the same route template; an error thrown here reaches the same exception filter as a route's.
+ * ROLLCALL_SCIM_READ_LANE=false leaves the reads to the controller.
+ */
 export function ScimReadLane(resource: 'User' | 'Group') {
   const Id = new UuidParamPipe(resource);
 
